@@ -1,0 +1,79 @@
+"""Learners: list, progress, next item, answering."""
+
+from __future__ import annotations
+
+import numpy as np
+from fastapi import APIRouter
+
+from learnpath.api.deps import ApiActor, Ctx
+from learnpath.api.schemas import (
+    AttemptCreate,
+    AttemptResultPublic,
+    ItemPublic,
+    LearnerList,
+    LearnerPublic,
+    NextItemPublic,
+    ProgressPublic,
+    SkillChangePublic,
+    SkillMasteryPublic,
+)
+from learnpath.service import learning, roster
+from learnpath.service.learning import SkillProgress
+
+router = APIRouter(tags=["learners"])
+
+
+def mastery_public(p: SkillProgress) -> SkillMasteryPublic:
+    return SkillMasteryPublic(**p.__dict__)
+
+
+@router.get("/learners", response_model=LearnerList)
+def list_learners(ctx: Ctx, actor: ApiActor) -> LearnerList:
+    """Learners the caller may see: themself, linked children, own classes, or the school."""
+    return LearnerList(data=[LearnerPublic(**s.__dict__) for s in roster.list_learners(ctx, actor)])
+
+
+@router.get("/learners/{learner_id}", response_model=ProgressPublic)
+def get_learner(learner_id: int, ctx: Ctx, actor: ApiActor) -> ProgressPublic:
+    """A learner's mastery of every skill and their latest attempts."""
+    p = learning.learner_progress(ctx, actor, learner_id)
+    return ProgressPublic(
+        learner_id=p.learner_id,
+        display_name=p.display_name,
+        grade=p.grade,
+        n_attempts=p.n_attempts,
+        n_correct=p.n_correct,
+        skills=[mastery_public(s) for s in p.skills],
+        recent=p.recent,
+    )
+
+
+@router.get("/learners/{learner_id}/next", response_model=NextItemPublic)
+def next_item(learner_id: int, ctx: Ctx, actor: ApiActor) -> NextItemPublic:
+    """The next practice item chosen for the learner (answer hidden)."""
+    choice = learning.next_item(ctx, actor, learner_id, np.random.default_rng())
+    if choice is None:
+        return NextItemPublic(item=None, skill_code=None, skill_name=None, reason=None, p_correct=None)
+    return NextItemPublic(
+        item=ItemPublic.of(choice.item_id, choice.item, with_answer=False),
+        skill_code=choice.skill_code,
+        skill_name=choice.skill_name,
+        reason=choice.reason,
+        p_correct=choice.p_correct,
+    )
+
+
+@router.post("/learners/{learner_id}/attempts", response_model=AttemptResultPublic, status_code=201)
+def answer(learner_id: int, body: AttemptCreate, ctx: Ctx, actor: ApiActor) -> AttemptResultPublic:
+    """Answer an item as the learner: scored, stored and mastery updated in one transaction."""
+    r = learning.record_attempt(
+        ctx, actor, learner_id, body.item_id, body.response, body.duration_ms, body.hints_used
+    )
+    return AttemptResultPublic(
+        attempt_id=r.attempt_id,
+        correct=r.correct,
+        score=r.score,
+        correct_answer=r.correct_answer,
+        explanation=r.explanation,
+        skills=[SkillChangePublic(skill=mastery_public(s), p_mastery_before=b) for s, b in r.skills],
+    )

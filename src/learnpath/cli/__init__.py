@@ -1,0 +1,10 @@
+"""The ``learnpath`` command line: each command is a few lines over the service layer."""
+
+from learnpath.cli import server as _server  # noqa: F401  (registers demo, serve, init-db)
+from learnpath.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()
