@@ -5,22 +5,27 @@ Kinds:
 - ``choice``: one correct option among ``choices`` (the response is the option's key);
 - ``numeric``: a number, correct when ``|response - answer| <= tolerance``;
 - ``text``: short text, correct when it matches one accepted answer after normalising
-  case and whitespace.
+  case and whitespace;
+- ``qti``: a QTI assessment item (``Item.qti``): its declarations and response processing score a
+  response dict (see ``learnpath.core.qti``); extended-text answers wait for a teacher.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from learnpath.core.qti import QtiItem, QtiResponse
 from learnpath.errors import FieldError, ValidationError
 
 __all__ = ["Choice", "Item", "ItemKind", "Score", "score_response"]
 
-ItemKind = Literal["choice", "numeric", "text"]
-ITEM_KINDS: tuple[str, ...] = ("choice", "numeric", "text")
+ItemKind = Literal["choice", "numeric", "text", "qti"]
+ITEM_KINDS: tuple[str, ...] = ("choice", "numeric", "text", "qti")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Item:
     difficulty: float = 0.0
     explanation: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    qti: QtiItem | None = None
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -77,10 +83,15 @@ class Item:
                 out.append(FieldError("tolerance", f"must be a finite number >= 0, got {self.tolerance!r}"))
         elif self.kind == "text" and not (self.answer.strip() or self.accepted):
             out.append(FieldError("answer", "a text item needs an answer or accepted answers"))
+        elif self.kind == "qti":
+            if self.qti is None:
+                out.append(FieldError("qti", "a qti item needs its QTI declarations and processing"))
+            else:
+                out.extend(self.qti.problems())
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "code": self.code,
             "kind": self.kind,
             "prompt": self.prompt,
@@ -94,6 +105,9 @@ class Item:
             "explanation": self.explanation,
             "extra": dict(self.extra),
         }
+        if self.qti is not None:
+            out["qti"] = self.qti.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Item:
@@ -110,16 +124,24 @@ class Item:
             difficulty=float(data.get("difficulty", 0.0)),
             explanation=str(data.get("explanation", "")),
             extra=dict(data.get("extra", {})),
+            qti=None if data.get("qti") is None else QtiItem.from_dict(data["qti"]),
         )
 
 
 @dataclass(frozen=True)
 class Score:
-    """The outcome of scoring one response: correct or not, and a score in [0, 1]."""
+    """The outcome of scoring one response: correct or not, and a score in [0, 1].
+
+    QTI items also give the raw score and its maximum; ``needs_teacher`` marks a response that only a
+    teacher can score (an extended-text answer), whose ``score`` is 0 until then.
+    """
 
     correct: bool
     score: float
     normalized_response: str
+    raw_score: float | None = None
+    max_score: float | None = None
+    needs_teacher: bool = False
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -146,8 +168,16 @@ def _normalize_text(text: str) -> str:
     return " ".join(text.strip().lower().split())
 
 
-def score_response(item: Item, response: str) -> Score:
-    """Score ``response`` for ``item``. A response that cannot be read is simply wrong."""
+def score_response(item: Item, response: str | Mapping[str, QtiResponse]) -> Score:
+    """Score ``response`` for ``item``. A response that cannot be read is simply wrong.
+
+    A QTI item takes a dict ``{response identifier: value or list of values}``, or that dict as JSON
+    text, or (with a single response declaration) the bare value; other kinds take text.
+    """
+    if item.qti is not None:
+        return _score_qti(item.qti, response)
+    if not isinstance(response, str):
+        return Score(False, 0.0, "")
     if item.kind == "choice":
         r = response.strip()
         ok = r == item.answer
@@ -161,3 +191,34 @@ def score_response(item: Item, response: str) -> Score:
     r = _normalize_text(response)
     ok = r in accepted
     return Score(ok, 1.0 if ok else 0.0, r)
+
+
+def _score_qti(qti: QtiItem, response: str | Mapping[str, QtiResponse]) -> Score:
+    responses: Mapping[str, QtiResponse]
+    if isinstance(response, str):
+        decoded: Any = None
+        if response.lstrip().startswith("{"):
+            try:
+                decoded = json.loads(response)
+            except json.JSONDecodeError:
+                decoded = None
+        if isinstance(decoded, dict):
+            responses = {
+                str(k): v if isinstance(v, (str, list)) or v is None else str(v) for k, v in decoded.items()
+            }
+        elif len(qti.scoring.responses) == 1:
+            decl = qti.scoring.responses[0]
+            value: QtiResponse = response
+            if decl.cardinality != "single":
+                value = [v.strip() for v in response.split(",")]
+            responses = {decl.identifier: value}
+        else:
+            responses = {}
+    else:
+        responses = response
+    normalized = json.dumps({k: responses[k] for k in sorted(responses)}, ensure_ascii=False)
+    raw, top, correct = qti.score(responses)
+    if qti.teacher_scored:
+        return Score(False, 0.0, normalized, None, qti.max_score, True)
+    fraction = min(1.0, max(0.0, raw / top)) if top > 0 else 0.0
+    return Score(correct, fraction, normalized, raw, top)

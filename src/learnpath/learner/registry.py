@@ -1,0 +1,52 @@
+"""Models by name, so the app and the CLI can pick one from settings or a stored version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from learnpath.errors import ValidationError
+from learnpath.learner.base import LearnerModel
+from learnpath.learner.bkt import BKT
+from learnpath.learner.irt import IRT, IRT2PL, Elo
+from learnpath.learner.logistic import PFA, Best, BestLR, BestLRPlus
+
+__all__ = ["MODELS", "build_model", "model_from_dict"]
+
+MODELS: dict[str, Callable[..., LearnerModel]] = {"bkt": BKT, "irt": IRT, "irt2pl": IRT2PL, "elo": Elo}
+MODELS.update({"pfa": PFA, "bestlr": BestLR, "bestlr_plus": BestLRPlus, "best": Best})
+_LOADERS: dict[str, Callable[[dict[str, Any]], LearnerModel]] = {
+    "bkt": BKT.from_dict,
+    "irt": IRT.from_dict,
+    "irt2pl": IRT2PL.from_dict,
+    "elo": Elo.from_dict,
+}
+_LOADERS.update(
+    {
+        "pfa": PFA.from_dict,
+        "bestlr": BestLR.from_dict,
+        "bestlr_plus": BestLRPlus.from_dict,
+        "best": Best.from_dict,
+    }
+)
+
+DEFAULT_MODEL = "bkt"
+
+
+def build_model(name: str = DEFAULT_MODEL, **hyperparameters: Any) -> LearnerModel:
+    """A new, unfitted model of the named family."""
+    if name not in MODELS:
+        raise ValidationError.for_field(
+            "model", f"unknown model {name!r}; known: {', '.join(sorted(MODELS))}"
+        )
+    return MODELS[name](**hyperparameters)
+
+
+def model_from_dict(data: dict[str, Any]) -> LearnerModel:
+    """Rebuild a model (with its fitted parameters) from its ``to_dict`` form."""
+    name = data.get("model")
+    if name not in _LOADERS:
+        raise ValidationError.for_field(
+            "model", f"unknown model {name!r}; known: {', '.join(sorted(_LOADERS))}"
+        )
+    return _LOADERS[str(name)](data)

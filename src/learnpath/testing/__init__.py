@@ -1,0 +1,1 @@
+"""Reusable test harness: the learner-model conformance suite, synthetic attempt tables, fakes."""

@@ -1,0 +1,109 @@
+"""The learner's pages: practice (next item, hints, answering) and a learner's progress."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Form, Request, Response
+
+from learnpath.errors import ValidationError
+from learnpath.service import content, learning
+from learnpath.service.access import require_role
+from learnpath.web.charts import group_by_grade
+from learnpath.web.deps import Ctx, SignedIn, WebUser, check_csrf, locale_of
+from learnpath.web.present import feedback_of, item_view
+from learnpath.web.render import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _chart(ctx: Ctx, user: WebUser) -> dict[str, Any]:
+    progress = learning.learner_progress(ctx, user.actor, user.actor.user_id, recent=0)
+    return {"groups": group_by_grade(progress.skills), "progress": progress}
+
+
+@router.get("/learn")
+def learn(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """The learner's home: the next practice item, why it was chosen, and mastery per skill."""
+    require_role(user.actor, "learner")
+    choice = learning.next_item(ctx, user.actor, user.actor.user_id, np.random.default_rng())
+    context: dict[str, Any] = {"item": None, "feedback": None, "hints_shown": []}
+    if choice is not None:
+        context.update(
+            item=item_view(choice.item_id, choice.item, locale_of(request, user)),
+            reason=choice.reason,
+            skill_name=choice.skill_name,
+            skill_code=choice.skill_code,
+        )
+    context.update(_chart(ctx, user))
+    return render(request, "learn.html", context, user=user)
+
+
+@router.get("/learn/hint")
+def hint(request: Request, ctx: Ctx, user: SignedIn, item_id: int, shown: int = 0) -> Response:
+    """One more hint for an item (htmx swaps it into the answer form, which counts hints_used)."""
+    require_role(user.actor, "learner")
+    iid, item, _ = content.get_item(ctx, user.actor, item_id)
+    view = item_view(iid, item, locale_of(request, user))
+    n = max(0, min(shown + 1, len(view.hints)))
+    return render(request, "_hints.html", {"item": view, "hints_shown": view.hints[:n]}, user=user)
+
+
+def _int_or_none(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.lstrip("-").isdigit() else None
+
+
+@router.post("/learn/answer")
+async def answer(
+    request: Request,
+    ctx: Ctx,
+    user: SignedIn,
+    item_id: Annotated[int, Form()],
+    response: Annotated[str, Form()] = "",
+    duration_ms: Annotated[str, Form()] = "",
+    hints_used: Annotated[int, Form()] = 0,
+) -> Response:
+    """Score and store an answer; reply with the feedback (a partial for htmx, else the whole page)."""
+    await check_csrf(request, user)
+    require_role(user.actor, "learner")
+    locale = locale_of(request, user)
+    iid, item, _ = content.get_item(ctx, user.actor, item_id)
+    view = item_view(iid, item, locale)
+    try:
+        result = learning.record_attempt(
+            ctx, user.actor, user.actor.user_id, iid, response, _int_or_none(duration_ms), hints_used
+        )
+    except ValidationError:
+        n_hints = max(0, min(hints_used, len(view.hints)))
+        context: dict[str, Any] = {
+            "item": view,
+            "answer_error": True,
+            "hints_shown": view.hints[:n_hints],
+            "feedback": None,
+            "reason": "continue",
+            "skill_name": "",
+            "skill_code": "",
+        }
+        if is_htmx(request):
+            return render(request, "_item.html", context, status=422, user=user)
+        context.update(_chart(ctx, user))
+        return render(request, "learn.html", context, status=422, user=user)
+    context = {"feedback": feedback_of(result, view, item, hints_used), "item": None, "oob": is_htmx(request)}
+    context.update(_chart(ctx, user))
+    template = "_feedback.html" if is_htmx(request) else "learn.html"
+    return render(request, template, context, user=user)
+
+
+@router.get("/learners/{learner_id}")
+def learner_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
+    """A learner's progress: mastery per skill (by grade) and the latest answers."""
+    progress = learning.learner_progress(ctx, user.actor, learner_id, recent=10)
+    context = {
+        "progress": progress,
+        "groups": group_by_grade(progress.skills),
+        "n_mastered": sum(1 for s in progress.skills if s.level == "mastered"),
+        "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
+    }
+    return render(request, "learner.html", context, user=user)

@@ -1,0 +1,46 @@
+"""Pages for teachers, admins and families: classes, the class heatmap, children, the school."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from learnpath.service import classes, roster
+from learnpath.service.access import require_role
+from learnpath.web.charts import heatmap_rows
+from learnpath.web.deps import Ctx, SignedIn
+from learnpath.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/classes")
+def class_list(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """The classes a teacher teaches, or all classes of an admin's school."""
+    require_role(user.actor, "teacher", "admin")
+    return render(request, "classes.html", {"classes": classes.list_classes(ctx, user.actor)}, user=user)
+
+
+@router.get("/classes/{class_id}")
+def class_page(request: Request, ctx: Ctx, user: SignedIn, class_id: int) -> Response:
+    """The mastery heatmap (learners x skills), who is struggling on what, and the latest answers."""
+    overview = classes.class_overview(ctx, user.actor, class_id)
+    context = {"overview": overview, "rows": heatmap_rows(overview)}
+    return render(request, "class.html", context, user=user)
+
+
+@router.get("/family")
+def family(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """A family member's children; with one child, straight to that child's progress."""
+    require_role(user.actor, "family")
+    learners = roster.list_learners(ctx, user.actor)
+    if len(learners) == 1:
+        return RedirectResponse(f"/learners/{learners[0].id}", status_code=303)
+    return render(request, "family.html", {"learners": learners}, user=user)
+
+
+@router.get("/admin")
+def admin(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """Counts of the admin's school."""
+    school = roster.school_overview(ctx, user.actor)
+    return render(request, "admin.html", {"school": school}, user=user)

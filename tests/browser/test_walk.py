@@ -1,0 +1,306 @@
+"""The product walked in a real browser (Debian's Chromium through Playwright), with axe-core on every page.
+
+A learner signs in, answers an item and sees mastery change; the teacher then sees that answer on the class
+page; a family member sees their child and gets 404 for another learner. Every page visited must have no
+serious or critical axe-core violation and no Content-Security-Policy violation.
+
+Needs /usr/bin/chromium (or LEARNPATH_CHROMIUM) and axe-core (`npm install --prefix .cache/axe axe-core@4`,
+or LEARNPATH_AXE_JS). Without them the tests skip, unless LEARNPATH_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from learnpath.service.context import ServiceContext
+from learnpath.settings import Settings
+from learnpath.storage import make_engine, make_sessionmaker, upgrade
+from learnpath.testing.school import fast_hasher
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("LEARNPATH_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(os.environ.get("LEARNPATH_AXE_JS", ROOT / ".cache/axe/node_modules/axe-core/axe.min.js"))
+REQUIRED = os.environ.get("LEARNPATH_REQUIRE_BROWSER") == "1"
+SHOTS = Path(os.environ.get("LEARNPATH_SCREENSHOTS", "/tmp"))
+AXE_ROUTE = "/__browser-test__/axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _need(ok: bool, reason: str) -> None:
+    if ok:
+        return
+    if REQUIRED:
+        pytest.fail(f"{reason} (LEARNPATH_REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+@dataclass
+class School:
+    base_url: str
+    password: str
+    kind: str
+    ctx: ServiceContext
+
+
+def _right_answer(ctx: ServiceContext, item_id: int) -> tuple[str, str]:
+    """(kind, a response scored right) of an item, read from storage as a teacher would."""
+    from learnpath.service.catalog import load_catalog
+
+    with ctx.unit() as session:
+        catalog = load_catalog(session)
+    code = next(c for c, i in catalog.item_ids.items() if i == item_id)
+    item = catalog.items[code]
+    return item.kind, item.answer or item.accepted[0]
+
+
+def _build_school(ctx: ServiceContext) -> tuple[str, str]:
+    """The demo school when its builder is importable, the tiny test school otherwise."""
+    try:
+        from learnpath.service.demo import DEMO_PASSWORD, build_demo_school
+    except ImportError:
+        from learnpath.testing.school import PASSWORD, build_tiny_school
+
+        build_tiny_school(ctx)
+        return PASSWORD, "tiny"
+    build_demo_school(ctx)
+    return DEMO_PASSWORD, "demo"
+
+
+@pytest.fixture(scope="module")
+def school_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[School]:
+    """The app on 127.0.0.1 and a free port, served by uvicorn in a thread, on a SQLite file."""
+    import uvicorn
+
+    from learnpath.api.app import create_app
+
+    db = tmp_path_factory.mktemp("browser") / "learnpath.db"
+    settings = Settings(database_url=f"sqlite:///{db}", demo=True, _env_file=None)  # type: ignore[call-arg]
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    ctx = ServiceContext(make_sessionmaker(engine), settings, hasher=fast_hasher())
+    password, kind = _build_school(ctx)
+    app = create_app(settings, ctx)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield School(f"http://127.0.0.1:{port}", password, kind, ctx)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    _need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    _need(AXE_JS.exists(), f"no axe-core at {AXE_JS} (npm install --prefix .cache/axe axe-core@4)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a dev dependency
+        _need(False, "playwright is not installed (pip install playwright)")
+        raise
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Visit:
+    """One person's browser tab, checking every page it lands on."""
+
+    page: Any
+    base_url: str
+    csp_errors: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    def goto(self, path: str) -> Any:
+        return self.page.goto(self.base_url + path)
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.goto("/login")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+        assert "/login" not in self.page.url, f"sign-in failed for {username}"
+
+    def check_a11y(self, name: str) -> None:
+        """axe-core on the current page: no serious or critical violation; no CSP violation so far."""
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(url=self.base_url + AXE_ROUTE)
+        result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        report = "\n".join(
+            f"{v['impact']} {v['id']}: {v['help']} -> "
+            + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+            for v in bad
+        )
+        if bad:
+            print(f"axe violations on {name} ({self.page.url}):\n{report}")
+        assert not bad, f"axe-core: serious/critical violations on {name}:\n{report}"
+        assert not self.csp_errors, f"CSP violations on {name}: {self.csp_errors}"
+        self.checked.append(name)
+
+
+def _visit(browser: Any, base_url: str) -> Visit:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    visit = Visit(page, base_url)
+    # axe is served from the app's own origin by the test, so the page's CSP (script-src 'self') stays on.
+    page.route(
+        f"**{AXE_ROUTE}", lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript")
+    )
+
+    def on_console(msg: Any) -> None:
+        if "Content Security Policy" in msg.text:
+            visit.csp_errors.append(msg.text)
+
+    page.on("console", on_console)
+    return visit
+
+
+def _pct(visit: Visit, skill: str) -> int:
+    text = visit.page.locator(f'#mastery li[data-skill="{skill}"] .pct').inner_text()
+    return int(re.sub(r"\D", "", text))
+
+
+def test_learner_teacher_family_walk(school_server: School, chromium: Any) -> None:
+    base, password = school_server.base_url, school_server.password
+
+    # The learner signs in, answers the next item and sees mastery change.
+    learner = _visit(chromium, base)
+    learner.sign_in("learner1", password)
+    page = learner.page
+    assert page.url.endswith("/learn")
+    assert page.locator("html").get_attribute("lang") == "en"
+    if school_server.kind == "demo":
+        assert page.locator(".demo-banner").is_visible()
+    learner.check_a11y("learner home")
+    form = page.locator("form.item-form")
+    skill = form.get_attribute("data-skill")
+    assert skill
+    before = _pct(learner, skill)
+    page.screenshot(path=str(SHOTS / "learnpath-learn.png"), full_page=True)
+    page.wait_for_timeout(300)  # a measurable duration
+    item_id = int(form.locator("input[name=item_id]").get_attribute("value") or 0)
+    kind, answer = _right_answer(school_server.ctx, item_id)
+    if kind == "choice":
+        page.locator(f'button.choice[value="{answer}"]').click()
+    else:
+        page.get_by_label("Your answer").fill(answer)
+        page.get_by_role("button", name="Check my answer").click()
+    feedback = page.locator(".feedback")
+    feedback.wait_for()
+    assert "Yes, that is right!" in feedback.inner_text()
+    assert page.url.endswith("/learn"), "the answer came back through htmx, without a page load"
+    assert re.search(r"(first try: \d+% now)|(\d+% before, \d+% now)", feedback.inner_text())
+    after = _pct(learner, skill)
+    assert after != before, f"mastery of {skill} stayed at {before}%: {feedback.inner_text()!r}"
+    now = re.search(r"(\d+)% now", feedback.inner_text())
+    assert now and int(now.group(1)) == after
+    assert page.evaluate("document.activeElement.classList.contains('feedback-title')")
+    learner.check_a11y("learner feedback")
+    page.screenshot(path=str(SHOTS / "learnpath-feedback.png"), full_page=True)
+
+    page.get_by_role("link", name="My progress").click()
+    page.wait_for_load_state()
+    latest = page.locator(".recent tbody tr").first
+    item_code = latest.locator("code").inner_text()
+    seconds = latest.locator("td").nth(3).inner_text()
+    assert re.fullmatch(r"\d+ s", seconds), f"the duration was not recorded: {seconds!r}"
+    learner.check_a11y("learner progress")
+    name = page.locator(".who-name").inner_text().removeprefix("Signed in as ")
+
+    # The teacher sees that answer on the class page.
+    teacher = _visit(chromium, base)
+    teacher.sign_in("teacher1", password)
+    assert teacher.page.url.endswith("/classes")
+    teacher.check_a11y("class list")
+    teacher.page.locator(".card-list a").first.click()
+    teacher.page.wait_for_load_state()
+    first = teacher.page.locator("#latest-attempts tbody tr").first
+    assert name in first.inner_text() and item_code in first.inner_text()
+    assert teacher.page.locator("table.heatmap tbody tr").count() >= 2
+    teacher.check_a11y("class page")
+    teacher.page.screenshot(path=str(SHOTS / "learnpath-class.png"), full_page=True)
+    links = teacher.page.locator("table.heatmap tbody th a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    own_href = teacher.page.locator("table.heatmap tbody th a", has_text=name).get_attribute("href")
+    other_href = next(h for h in hrefs if h != own_href)
+
+    # A family member sees their child, and 404 for another learner.
+    family = _visit(chromium, base)
+    family.sign_in("family1", password)
+    assert family.page.url.endswith(own_href or "?")
+    assert name in family.page.locator("h1").inner_text()
+    assert item_code in family.page.locator(".recent tbody tr").first.inner_text()
+    family.check_a11y("family child page")
+    family.page.screenshot(path=str(SHOTS / "learnpath-family.png"), full_page=True)
+    response = family.goto(other_href or "/learners/0")
+    assert response is not None and response.status == 404
+    assert "We could not find that page" in family.page.content()
+    family.check_a11y("family 404 page")
+
+
+def test_spanish_login_and_language_switch(school_server: School, chromium: Any) -> None:
+    visit = _visit(chromium, school_server.base_url)
+    visit.goto("/login")
+    visit.page.get_by_role("button", name="Español").click()
+    visit.page.wait_for_load_state()
+    assert visit.page.locator("html").get_attribute("lang") == "es"
+    assert visit.page.get_by_role("heading", name="Iniciar sesión").is_visible()
+    visit.check_a11y("login page (es)")
+    visit.page.get_by_label("Usuario").fill("learner1")
+    visit.page.get_by_label("Contraseña").fill("wrong password")
+    visit.page.get_by_role("button", name="Iniciar sesión").click()
+    visit.page.wait_for_load_state()
+    assert "no coinciden" in visit.page.locator("[role=alert]").inner_text()
+    visit.check_a11y("login error (es)")
+    visit.page.get_by_label("Usuario").fill("learner2")
+    visit.page.get_by_label("Contraseña").fill(school_server.password)
+    visit.page.get_by_role("button", name="Iniciar sesión").click()
+    visit.page.wait_for_load_state()
+    assert visit.page.url.endswith("/learn")
+    assert visit.page.locator("html").get_attribute("lang") == "es", "the choice made before sign-in is kept"
+    hint_button = visit.page.get_by_role("button", name="Ver una pista")
+    if hint_button.count():
+        hint_button.click()
+        visit.page.locator(".hint-list li").first.wait_for()
+        assert visit.page.locator("input[name=hints_used]").get_attribute("value") == "1"
+        assert visit.page.evaluate("document.activeElement.closest('.hint-list') !== null"), (
+            "focus on the hint"
+        )
+    visit.check_a11y("learner home (es)")
+    visit.page.screenshot(path=str(SHOTS / "learnpath-learn-es.png"), full_page=True)

@@ -1,0 +1,98 @@
+"""Storage fixtures: a session factory over the migrated test database, and one row for every table."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from learnpath.storage import make_sessionmaker
+from learnpath.storage.tables import (
+    ApiSession,
+    AttemptRow,
+    Base,
+    ClassLearner,
+    ClassRow,
+    ClassTeacher,
+    FamilyLink,
+    Framework,
+    ItemRow,
+    ItemSkill,
+    LearnerStateRow,
+    LoginFailure,
+    MasteryRow,
+    ModelVersion,
+    School,
+    SkillEdge,
+    SkillRow,
+    User,
+)
+
+# Deliberately not UTC: what comes back must be the same instant, expressed in UTC.
+T0 = datetime(2026, 9, 1, 8, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-5)))
+BODY: dict[str, Any] = {
+    "prompt": "¿Cuánto es 7 × 8? 🍎",
+    "choices": [{"key": "a", "text": "56"}, {"key": "b", "text": "54"}],
+    "answer": "a",
+    "tolerance": 0.001,
+    "tags": [],
+    "nested": {"flag": True, "none": None, "big": 2**53, "neg": -1.5e-7},
+}
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_sessionmaker(engine)
+
+
+def every_row() -> list[Base]:
+    """One row per table, parents first. Ids are given so children can point at them before a flush."""
+    return [
+        School(id=1, name="Escuela Ñandú", is_demo=True),
+        User(id=10, school_id=1, username="teacher1", display_name="Ms. O'Brien", role="teacher",
+             password_hash="$argon2id$v=19$x", locale="es", grade=None, created_at=T0),
+        User(id=11, school_id=1, username="learner1", display_name="Zoë", role="learner",
+             password_hash="h", locale="en", grade=3, created_at=T0 + timedelta(days=1)),
+        User(id=12, school_id=1, username="family1", display_name="Parent", role="family",
+             password_hash="h", locale="en", grade=None, created_at=T0),
+        ClassRow(id=20, school_id=1, name="3B", grade=3),
+        ClassTeacher(class_id=20, teacher_id=10),
+        ClassLearner(class_id=20, learner_id=11),
+        FamilyLink(family_id=12, learner_id=11),
+        Framework(id=30, identifier="urn:learnpath:demo", title="Demo math"),
+        SkillRow(id=40, framework_id=30, code="ADD", name="Adding", name_es="Sumar",
+                 description="Add two numbers.", grade=3, domain="NBT", position=1),
+        SkillRow(id=41, framework_id=30, code="MUL", name="Multiplying", name_es="Multiplicar",
+                 description="", grade=4, domain="OA", position=2),
+        SkillEdge(prerequisite_id=40, skill_id=41),
+        ItemRow(id=50, code="MUL-1", kind="choice", body=BODY, difficulty=-0.25),
+        ItemSkill(item_id=50, skill_id=41),
+        ModelVersion(id=60, name="bkt", params={"p_init": 0.25, "skills": {"ADD": [0.1, 0.2]}},
+                     metrics={"auc": 0.731}, active=True, created_at=T0),
+        AttemptRow(id=70, learner_id=11, item_id=50, response="a", correct=True, score=1.0,
+                   duration_ms=4321, hints_used=1, created_at=T0 + timedelta(minutes=3)),
+        LearnerStateRow(learner_id=11, model_version_id=60, state={"ADD": {"p": 0.5, "n": 3}},
+                        updated_at=T0 + timedelta(minutes=3)),
+        MasteryRow(learner_id=11, skill_id=41, p_mastery=0.625, low=0.4, high=0.8, n_attempts=1,
+                   n_correct=1, recent_wrong=0, last_attempt_at=T0 + timedelta(minutes=3)),
+        ApiSession(id=80, token_hash="f" * 64, user_id=11, kind="api", csrf_token="c" * 64,
+                   created_at=T0, expires_at=T0 + timedelta(hours=8)),
+        LoginFailure(id=90, key="learner1|127.0.0.1", created_at=T0),
+    ]  # fmt: skip
+
+
+def columns(row: Base) -> dict[str, Any]:
+    """The row's column values by attribute name."""
+    return {attr.key: getattr(row, attr.key) for attr in row.__mapper__.column_attrs}
+
+
+def insert_every_row(sessions: sessionmaker[Session]) -> list[Base]:
+    rows = every_row()
+    with sessions.begin() as s:
+        for row in rows:  # no ORM relationships, so the flush order is ours: parents first
+            s.add(row)
+            s.flush()
+    return rows
