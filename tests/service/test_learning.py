@@ -61,9 +61,7 @@ def test_states_are_replayed_when_the_active_model_changes(
     learning.record_attempt(ctx, me, me.user_id, school.ids["ADD-0"], "2")
     state = cautious.init_state()
     for correct in (True, True, False, True):
-        state = cautious.update(
-            state, Attempt(me.user_id, "x", ("ADD",), correct, clock())
-        )
+        state = cautious.update(state, Attempt(me.user_id, "x", ("ADD",), correct, clock()))
     p = learning.learner_progress(ctx, me, me.user_id)
     add = next(s for s in p.skills if s.code == "ADD")
     assert add.p_mastery == pytest.approx(cautious.p_mastery(state, "ADD"))
