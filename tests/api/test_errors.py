@@ -116,3 +116,18 @@ def test_openapi_is_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/learners/{learner_id}/attempts" in spec["paths"]
+
+
+def test_nul_characters_are_refused_not_crashed_on(client: TestClient, school: TinySchool) -> None:
+    # PostgreSQL cannot store NUL in text: the request must get a clear answer, not a 500.
+    r = client.post("/api/v1/auth/login", json={"username": "learner\x001", "password": PASSWORD})
+    assert r.status_code in (401, 422)
+    h = login(client, "learner1")
+    me = school.ids["learner1"]
+    r = client.post(
+        f"/api/v1/learners/{me}/attempts",
+        headers=h,
+        json={"item_id": school.ids["ADD-0"], "response": "2\x00", "hints_used": 0},
+    )
+    assert r.status_code == 422
+    assert [f["field"] for f in r.json()["error"]["fields"]] == ["response"]

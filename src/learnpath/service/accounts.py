@@ -46,6 +46,9 @@ def login(ctx: ServiceContext, username: str, password: str, client: str, kind: 
         problems.append(("username", "must not be empty"))
     if not password:
         problems.append(("password", "must not be empty"))
+    for field, value in (("username", username), ("password", password)):
+        if "\x00" in value:
+            problems.append((field, "must not contain NUL characters"))
     if problems:
         raise ValidationError(
             "login needs a username and a password", [FieldError(f, m) for f, m in problems]

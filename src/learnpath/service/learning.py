@@ -16,6 +16,7 @@ from learnpath.core.mastery import MasteryLevel, MasteryRules
 from learnpath.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from learnpath.learner.base import LearnerModel, LearnerState
 from learnpath.recommend.next_item import LearnerView, NextItemPolicy, Reason
+from learnpath.service import memory
 from learnpath.service.access import Actor, require_learner
 from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.context import ServiceContext
@@ -154,12 +155,17 @@ def next_item(
         )
 
 
+_CONTROL_CHARS = frozenset(chr(c) for c in range(32)) - {"\n", "\r", "\t"}
+
+
 def _validate_answer(response: str, duration_ms: int | None, hints_used: int) -> None:
     problems = []
     if len(response) > MAX_RESPONSE_CHARS:
         problems.append(FieldError("response", f"must be at most {MAX_RESPONSE_CHARS} characters"))
     if not response.strip():
         problems.append(FieldError("response", "must not be empty"))
+    if any(ch in response for ch in _CONTROL_CHARS):
+        problems.append(FieldError("response", "must not contain control characters (such as NUL)"))
     if duration_ms is not None and not 0 <= duration_ms <= MAX_DURATION_MS:
         problems.append(
             FieldError("duration_ms", f"must be between 0 and {MAX_DURATION_MS}, got {duration_ms}")
@@ -256,6 +262,15 @@ def _record(
         mrow.last_attempt_at = at
         prev = before.get(code)
         skills_out.append((_progress(skill, mrow, rules, locale), prev.p_mastery if prev else None))
+    memory.after_attempt(  # spaced review (issue 5)
+        session,
+        catalog,
+        learner_id,
+        item.skills,
+        scored.correct,
+        at,
+        {c: after[c].p_mastery for c in item.skills},
+    )
     answer = item.answer
     if item.kind == "choice":
         answer = next((f"{c.key}) {c.text}" for c in item.choices if c.key == item.answer), item.answer)
