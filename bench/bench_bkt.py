@@ -147,43 +147,7 @@ def worker_scale(job: dict[str, Any]) -> dict[str, Any]:
     return {"fit_s": fit_s, "peak_mb": _peak_mb(), "peak_before_fit_mb": before_mb, "mean_em_iters": iters}
 
 
-def worker_online(job: dict[str, Any]) -> dict[str, Any]:
-    from datetime import UTC, datetime, timedelta
-
-    import numpy as np
-
-    from learnpath.core.evidence import Attempt
-    from learnpath.learner.bkt import BKT, BKTParams
-
-    rng = np.random.default_rng(0)
-    model = BKT()
-    model.params_ = {f"s{i}": BKTParams(0.3, 0.1, 0.2, 0.1, 0.01) for i in range(200)}
-    t0 = datetime(2026, 1, 1, tzinfo=UTC)
-    n = job["n"]
-    skills = rng.integers(0, 200, (n, 2))
-    attempts = [
-        Attempt(int(i % 50), f"q{i % 997}", (f"s{skills[i, 0]}",) if i % 4 else (f"s{skills[i, 0]}", f"s{skills[i, 1]}"),
-                bool(rng.random() < 0.7), t0 + timedelta(seconds=int(i)), hints_used=int(i % 9 == 0))
-        for i in range(n)
-    ]  # fmt: skip
-    states = [model.init_state() for _ in range(50)]
-    clock = time.perf_counter_ns
-    took = np.empty(n)
-    for i, a in enumerate(attempts):
-        t = clock()
-        states[a.learner] = model.update(states[a.learner], a)
-        took[i] = clock() - t
-    us = took / 1000
-    quietest = min(float(np.percentile(block, 99)) for block in np.array_split(us, 5))
-    return {
-        "p50_us": float(np.percentile(us, 50)),
-        "p99_us": float(np.percentile(us, 99)),
-        "p99_quietest_us": quietest,
-        "n": n,
-    }
-
-
-WORKERS = {"pybkt": worker_pybkt, "ours": worker_ours, "scale": worker_scale, "online": worker_online}
+WORKERS = {"pybkt": worker_pybkt, "ours": worker_ours, "scale": worker_scale}
 
 
 # -- driver -----------------------------------------------------------------------------------
@@ -267,9 +231,7 @@ def run_scale(args: argparse.Namespace, cache: str, log: list[str]) -> list[dict
     return rows
 
 
-def report(
-    args: argparse.Namespace, real: list[dict[str, Any]], scale: list[dict[str, Any]], online: dict[str, Any]
-) -> str:
+def report(args: argparse.Namespace, real: list[dict[str, Any]], scale: list[dict[str, Any]]) -> str:
     cmd = " ".join([".venv/bin/python bench/bench_bkt.py", *map(shlex.quote, sys.argv[1:])])
     lines = [
         SECTION,
@@ -307,9 +269,7 @@ def report(
         )
     lines += [
         "",
-        f"Online `update` ({online['n']:,} attempts over 50 learners and 200 skills, 1 in 4 tagging two skills): "
-        f"p50 {online['p50_us']:.1f} µs, p99 {online['p99_us']:.1f} µs per attempt (target p99 <= 20 µs); p99 of the "
-        f"quietest fifth of the run {online['p99_quietest_us']:.1f} µs (the tail is mostly preemption on the shared box).",
+        'Online `update` latency (BKT and Elo): see "Online update" below (`bench/bench_update.py`).',
         "",
     ]
     return "\n".join(lines)
@@ -354,9 +314,7 @@ def main() -> None:
         real = [] if args.skip_real else run_real(args, tmp, log)
         cache = tempfile.mkdtemp(dir=tmp)
         scale = run_scale(args, cache, log)
-        online = spawn(sys.executable, {"kind": "online", "n": 100_000}, cache)
-        print(json.dumps(online), flush=True)
-    text = report(args, real, scale, online)
+    text = report(args, real, scale)
     print(text)
     if not args.no_write:
         write_section(ROOT / "docs/benchmarks.md", text)

@@ -20,10 +20,11 @@ from learnpath.learner.registry import build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path("/work/shared/data")
-DATASETS = {
-    "assist2009": (DATA / "assist2009" / "gervet2020", "gervet"),
-    "statics2011": (DATA / "statics2011" / "gervet2020", "gervet"),
-    "assist2015": (DATA / "assist2015" / "pykt", "pykt"),
+DATASETS: dict[str, tuple[Path, str, int | None]] = {
+    "assist2009": (DATA / "assist2009" / "gervet2020", "gervet", None),
+    "statics2011": (DATA / "statics2011" / "gervet2020", "gervet", None),
+    "assist2015": (DATA / "assist2015" / "pykt", "pykt", None),
+    "assist2009_akt": (DATA / "assist2009" / "akt_pid", "akt", 1),
 }
 MODELS = ("pfa", "bestlr", "bestlr_plus", "best")
 HEADER = "## Learner models: accuracy"
@@ -53,13 +54,14 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     for name in args.data:
-        folder, protocol = DATASETS[name]
-        split = load_split(folder, protocol)
+        folder, protocol, fold = DATASETS[name]
+        split = load_split(folder, protocol, fold)
         for model_name in args.models:
             res = evaluate_model(
                 build_model(model_name), split.train, split.test, split.test_rows, timer=time.perf_counter
             )
-            cmd = f"`learnpath evaluate --data {folder} --protocol {protocol} --model {model_name}`"
+            fold_opt = "" if fold is None else f" --fold {fold}"
+            cmd = f"`learnpath evaluate --data {folder} --protocol {protocol}{fold_opt} --model {model_name} --json`"
             row = (
                 f"| {model_name} | {name} ({protocol}) | {res.auc:.4f} | {res.rmse:.4f} | {res.accuracy:.4f} | "
                 f"{res.log_loss:.4f} | {res.fit_seconds:.1f} | {res.predict_seconds:.2f} | {res.n_test:,} | {cmd} |"

@@ -69,8 +69,9 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    # uploaded and demo files go to the test's own folder, never the user data folder
+    return Settings(database_url=database_url, data_dir=str(tmp_path / "data"), _env_file=None)  # type: ignore[call-arg]
 
 
 @pytest.fixture

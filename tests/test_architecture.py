@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "learnpath"
-PURE = [name for name in ("core", "learner", "recommend", "plans", "groups") if (SRC / name).is_dir()]
+PURE = [
+    name for name in ("core", "learner", "recommend", "plans", "groups", "simulate") if (SRC / name).is_dir()
+]
 ADAPTERS = [name for name in ("api", "web", "cli") if (SRC / name).is_dir()]
 IO_LIBRARIES = [
     "sqlalchemy", "fastapi", "starlette", "httpx", "httpx2", "click", "typer", "uvicorn", "jinja2", "psycopg",

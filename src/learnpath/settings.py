@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     login_window_s: int = Field(default=300, ge=1, description="Window (seconds) for counting failures.")
     default_locale: str = Field(default="en", description="UI language when none is chosen: en or es.")
     model: str = Field(default="bkt", description="Learner model family used when none is stored yet.")
+    data_dir: str = Field(
+        default_factory=lambda: user_data_dir("learnpath"),
+        description="Folder for uploaded files (videos go under media/videos); default: the user data folder.",
+    )
+    video_max_mb: int = Field(default=200, ge=1, le=10_000, description="Largest video upload, in MB.")
 
     @field_validator("default_locale")
     @classmethod

@@ -60,19 +60,56 @@ def _everyone(role: str, own: bool) -> int:
     return 200
 
 
+def _school_writes(ok: int) -> Expect:
+    """Content: teachers and admins of the school write; learners and families may not (403); others' 404."""
+    return lambda role, own: (ok if role in ("teacher", "admin") else 403) if own else 404
+
+
+def _staff_learner_writes(role: str, own: bool) -> int:
+    """Goals: the learner's teachers and admins set them (201); the learner and family may not (403)."""
+    if not own:
+        return 404
+    return 201 if role in ("teacher", "admin") else 403
+
+
 # (method, path, target, expectation). target: "learner", "class", "item" or None.
 ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("GET", "/api/v1/me", None, _everyone),
     ("GET", "/api/v1/learners", None, _everyone),
     ("GET", "/api/v1/learners/{learner_id}", "learner", _all(200)),
     ("GET", "/api/v1/learners/{learner_id}/next", "learner", _all(200)),
+    ("POST", "/api/v1/learners/{learner_id}/next", "learner", _learner_writes),
     ("POST", "/api/v1/learners/{learner_id}/attempts", "learner", _learner_writes),
     ("GET", "/api/v1/classes", None, _everyone),
     ("GET", "/api/v1/classes/{class_id}/mastery", "class", _class_reads),
     ("GET", "/api/v1/skills", None, _everyone),
     ("GET", "/api/v1/items/{item_id}", "item", _everyone),
     ("GET", "/api/v1/school", None, _admin_only),
+    ("GET", "/api/v1/school/models", None, _admin_only),
+    ("GET", "/api/v1/content", None, _everyone),
+    ("GET", "/api/v1/content/{content_id}", "content", _all(200)),
+    ("POST", "/api/v1/content", None, _school_writes(201)),
+    ("PATCH", "/api/v1/content/{content_id}", "content", _school_writes(200)),
+    ("GET", "/api/v1/learners/{learner_id}/path", "learner", _all(200)),
+    ("GET", "/api/v1/learners/{learner_id}/ready", "learner", _all(200)),
+    ("GET", "/api/v1/learners/{learner_id}/goals", "learner", _all(200)),
+    ("POST", "/api/v1/learners/{learner_id}/goals", "learner", _staff_learner_writes),
 ]
+# Request bodies by route (other writes send an attempt).
+BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/api/v1/content"): {
+        "code": "NEW-1",
+        "kind": "reading",
+        "title": "New",
+        "minutes": 5,
+        "grade_band": "1-2",
+        "skills": ["ADD"],
+        "body": "Read me.",
+    },
+    ("PATCH", "/api/v1/content/{content_id}"): {"title": "Changed"},
+    ("POST", "/api/v1/learners/{learner_id}/next"): {"skill_code": "ADD"},
+    ("POST", "/api/v1/learners/{learner_id}/goals"): {"skills": ["MUL"], "title": "Times tables"},
+}
 PUBLIC = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/health")}
 SESSION_ONLY = {("POST", "/api/v1/auth/logout")}
 
@@ -83,8 +120,16 @@ def _login(client: TestClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def _call(client: TestClient, method: str, path: str, headers: dict[str, str], school: TinySchool) -> int:
+def _call(
+    client: TestClient,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    school: TinySchool,
+    template: str = "",
+) -> int:
     body = {"item_id": school.ids["ADD-0"], "response": "2"} if method == "POST" else None
+    body = BODIES.get((method, template), body)
     return client.request(method, path, headers=headers, json=body).status_code
 
 
@@ -109,6 +154,8 @@ def test_route_by_role_and_owner(client: TestClient, school: TinySchool, role: s
             cases += [(name, False) for name in OTHER_CLASSES.get(role, ["classOther"])]
         elif target == "item":
             cases.append(("ADD-0", True))
+        elif target == "content":
+            cases += [("C-ADD", True), ("C-OTHER", False)]
         else:
             cases.append(("", True))
         for name, own in cases:
@@ -116,8 +163,9 @@ def test_route_by_role_and_owner(client: TestClient, school: TinySchool, role: s
                 learner_id=school.ids.get(name, 0),
                 class_id=school.ids.get(name, 0),
                 item_id=school.ids.get(name, 0),
+                content_id=school.ids.get(name, 0),
             )
-            got = _call(client, method, path, headers, school)
+            got = _call(client, method, path, headers, school, template)
             want = expect(role, own)
             if got != want:
                 failures.append(f"{role} {method} {path} ({name or '-'}, own={own}): got {got}, want {want}")
@@ -126,8 +174,10 @@ def test_route_by_role_and_owner(client: TestClient, school: TinySchool, role: s
 
 def test_anonymous_gets_401_everywhere(client: TestClient, school: TinySchool) -> None:
     for method, template, _, _ in ROUTES:
-        path = template.format(learner_id=school.ids["learner1"], class_id=school.ids["classA"], item_id=1)
-        r = client.request(method, path, json={} if method == "POST" else None)
+        path = template.format(
+            learner_id=school.ids["learner1"], class_id=school.ids["classA"], item_id=1, content_id=1
+        )
+        r = client.request(method, path, json={} if method in ("POST", "PATCH") else None)
         assert r.status_code == 401, (method, path)
         assert r.json()["error"]["code"] == "unauthenticated"
 

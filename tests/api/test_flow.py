@@ -16,8 +16,17 @@ def token(client: TestClient, username: str) -> dict[str, str]:
 def test_learner_answers_next_item_and_mastery_rises(client: TestClient, school: TinySchool) -> None:
     me = school.ids["learner1"]
     h = token(client, "learner1")
-    nxt = client.get(f"/api/v1/learners/{me}/next", headers=h).json()
-    assert nxt["reason"] == "ready"
+    steps = client.get(f"/api/v1/learners/{me}/next", headers=h).json()
+    (choice,) = steps["choices"]
+    assert (choice["skill_code"], choice["kind"], choice["reason"]) == (
+        "ADD",
+        "ready",
+        "You are ready for this",
+    )
+    assert steps["notice"] == "no_history" and steps["placement_offered"] is True
+    r = client.post(f"/api/v1/learners/{me}/next", json={"skill_code": "ADD"}, headers=h)
+    assert r.status_code == 201, r.text
+    nxt = r.json()
     assert nxt["skill_code"] == "ADD"
     assert nxt["item"]["answer"] is None
     item_id = nxt["item"]["id"]

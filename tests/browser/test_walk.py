@@ -94,7 +94,7 @@ def school_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[School]:
     from learnpath.api.app import create_app
 
     db = tmp_path_factory.mktemp("browser") / "learnpath.db"
-    settings = Settings(database_url=f"sqlite:///{db}", demo=True, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=f"sqlite:///{db}", demo=True, data_dir=str(db.parent), _env_file=None)  # type: ignore[call-arg]
     engine = make_engine(settings.database_url)
     upgrade(engine)
     ctx = ServiceContext(make_sessionmaker(engine), settings, hasher=fast_hasher())
@@ -304,3 +304,143 @@ def test_spanish_login_and_language_switch(school_server: School, chromium: Any)
         )
     visit.check_a11y("learner home (es)")
     visit.page.screenshot(path=str(SHOTS / "learnpath-learn-es.png"), full_page=True)
+
+
+def test_path_page_map_zoom_and_goals(school_server: School, chromium: Any) -> None:
+    """Backward design (issue 4): the teacher opens a learner's path to a goal, zooms and pans the map with the
+    buttons and the keyboard, sets the goal; the learner then sees their own path in plain words."""
+    base, password = school_server.base_url, school_server.password
+    teacher = _visit(chromium, base)
+    teacher.sign_in("teacher1", password)
+    page = teacher.page
+    page.locator(".card-list a").first.click()
+    page.wait_for_load_state()
+    teacher.check_a11y("class page with the goal form")
+    href = page.locator(".goal-picks a").first.get_attribute("href")
+    assert href and href.endswith("/path")
+    teacher.goto(href)
+    select = page.locator("#goal-select")
+    options = select.locator("option")
+    select.select_option(index=options.count() - 1)  # the last skill: a long way up the web
+    page.get_by_role("button", name="Show the path").click()
+    page.wait_for_load_state()
+    assert "goal=" in page.url
+    svg = page.locator("svg.path-map")
+    if page.locator(".path-steps li").count():
+        assert page.locator(".map-node.on-path").count() == page.locator(".path-steps li").count()
+    box = svg.get_attribute("viewBox")
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = svg.get_attribute("viewBox")
+    assert zoomed != box
+    page.get_by_role("button", name="Move right").click()
+    assert svg.get_attribute("viewBox") != zoomed
+    page.locator("[data-pathmap]").focus()
+    page.keyboard.press("0")
+    assert svg.get_attribute("viewBox") == box
+    page.keyboard.press("+")
+    assert svg.get_attribute("viewBox") != box
+    teacher.check_a11y("path page (teacher)")
+    page.screenshot(path=str(SHOTS / "learnpath-path-teacher.png"), full_page=True)
+    page.get_by_role("button", name="Set goal").click()
+    page.wait_for_load_state()
+    assert page.locator("[role=status]", has_text="The goal is saved.").is_visible()
+    teacher.check_a11y("path page after setting a goal")
+    learner_id = href.split("/")[2]
+
+    learner = _visit(chromium, base)
+    learner.sign_in("learner1", password)
+    learner.page.get_by_role("link", name="My path: the steps to my goal").click()
+    learner.page.wait_for_load_state()
+    assert learner.page.locator("h1").inner_text() == "My path"
+    learner.check_a11y("path page (learner)")
+    learner.page.screenshot(path=str(SHOTS / "learnpath-path-learner.png"), full_page=True)
+    if learner.page.url.endswith(f"/learners/{learner_id}/path"):
+        assert learner.page.get_by_text("the goals set for you").is_visible()
+
+
+def test_content_pages_video_and_learner_card(school_server: School, chromium: Any) -> None:
+    """Content (issue 4): the teacher's list and form (field errors in the page), a demo video played from the
+    app itself; a learner opens content from the Watch / Read / Do card or its page."""
+    base, password = school_server.base_url, school_server.password
+    teacher = _visit(chromium, base)
+    teacher.sign_in("teacher1", password)
+    page = teacher.page
+    page.get_by_role("link", name="Content", exact=True).click()
+    page.wait_for_load_state()
+    teacher.check_a11y("content list")
+    page.get_by_role("link", name="New content").click()
+    page.wait_for_load_state()
+    page.fill("#f-code", "X-1")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.locator("#form-errors").is_visible() and page.locator("#title-error").is_visible()
+    teacher.check_a11y("content form with errors")
+    if school_server.kind != "demo":
+        return
+    teacher.goto("/content?kind=video")
+    page.get_by_role("link", name="Watch: 37 rounds to 40", exact=True).click()
+    page.wait_for_load_state()
+    page.wait_for_function("document.querySelector('video.video').readyState >= 1", timeout=10000)
+    duration = page.evaluate("document.querySelector('video.video').duration")
+    assert 5 <= duration <= 7, duration
+    teacher.check_a11y("video page (teacher)")
+    video_url = page.url
+
+    learner = _visit(chromium, base)
+    learner.sign_in("learner1", password)
+    card = learner.page.locator(".content-choice")
+    if card.count():
+        card.first.click()
+        learner.page.wait_for_load_state()
+        learner.check_a11y("content page from the learner's card")
+    learner.goto(video_url.removeprefix(base))
+    assert learner.page.locator("video.video").count() == 1
+    learner.check_a11y("video page (learner)")
+    learner.page.screenshot(path=str(SHOTS / "learnpath-content-video.png"), full_page=True)
+
+
+def test_next_steps_interests_must_do_and_placement(school_server: School, chromium: Any) -> None:
+    """Next steps with choice (issue 5): the learner picks a card and practises it, picks interests and takes
+    the placement test one question at a time (htmx); the teacher gives must-do work and sees placements."""
+    base, password = school_server.base_url, school_server.password
+    teacher = _visit(chromium, base)
+    teacher.sign_in("teacher1", password)
+    page = teacher.page
+    page.locator("a[href^='/classes/']").first.click()
+    page.wait_for_load_state()
+    page.locator("a[href$='/assignments']").first.click()  # selectors, not words: any UI language
+    page.wait_for_load_state()
+    teacher.check_a11y("must-do work")
+    page.locator("form[action$='/assignments'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("table tbody tr").count() >= 1
+    teacher.goto(page.url.removeprefix(base).replace("/assignments", "/placement"))
+    page.wait_for_load_state()
+    teacher.check_a11y("class placement")
+
+    learner = _visit(chromium, base)
+    learner.sign_in("learner2", password)
+    lp = learner.page
+    cards = lp.locator(".step-button")
+    assert 1 <= cards.count() <= 5
+    learner.check_a11y("learner home with next steps")
+    name = cards.first.locator(".step-name").inner_text()
+    cards.first.click()
+    lp.wait_for_load_state()
+    assert "/learn?skill=" in lp.url and name in lp.locator("form.item-form .skill-name").inner_text()
+    learner.check_a11y("practice of a picked skill")
+    learner.goto("/learn/interests")
+    learner.check_a11y("interests")
+    lp.locator("input[name=interest][value=space]").check()
+    lp.locator("form[action='/learn/interests'] button[type=submit]").click()
+    lp.wait_for_load_state()
+    assert lp.url.endswith("/learn")
+    learner.goto("/learn/placement")
+    learner.check_a11y("placement question")
+    first = lp.locator("input[name='item_id']").get_attribute("value")
+    lp.locator("button[name=dont_know]").click()
+    lp.locator(f"input[name='item_id']:not([value='{first}']), a[href='/learn'].button-big").first.wait_for(
+        state="attached"
+    )
+    assert lp.url.endswith("/learn/placement"), "the next question came through htmx, without a page load"
+    learner.check_a11y("placement, second question")

@@ -110,15 +110,15 @@ def test_hand_set_weights_give_the_exact_logistic_probability() -> None:
     np.testing.assert_allclose(model.predict_proba(table), expected, rtol=0, atol=1e-15)
 
 
-@pytest.mark.parametrize("factory", [PFA, BestLR, BestLRPlus])
+@pytest.mark.parametrize("factory", [PFA, BestLR, BestLRPlus, Best])
 def test_online_updates_give_the_same_p_correct_as_predict_proba(factory: type[LogisticModel]) -> None:
     table = synthetic_attempts(np.random.default_rng(7), n_learners=10, attempts_per_learner=25)
     # irregular times so that windows and elapsed time matter
     gaps = np.random.default_rng(8).exponential(4000.0, len(table))
     times = np.concatenate([np.cumsum(gaps[table.learner == k]) for k in np.unique(table.learner)])
     table = AttemptTable(**{**vars(table), "timestamp": times})
-    model = factory(C=0.5).fit(table)
-    assert factory is PFA or {"skill_windows"} <= set(model.blocks_)
+    model = factory(C=0.5, steps=(2, 5)).fit(table)  # short step windows: old positions get pruned
+    assert factory is PFA or {"skill_windows", "skill_steps"} & set(model.blocks_)
     batch = model.predict_proba(table)
     states: dict[int, dict[str, object]] = {}
     for r, a in enumerate(table_attempts(table)):
@@ -227,3 +227,35 @@ def test_from_dict_refuses_weights_of_the_wrong_size() -> None:
     data["params"]["coef"] = data["params"]["coef"][:-1]
     with pytest.raises(ValidationError):
         PFA.from_dict(data)
+
+
+def test_step_windows_count_the_skill_among_the_last_k_attempts_overall() -> None:
+    t = tiny()
+    h = table_history(t, np.zeros(len(t)), recent=(2,), windows=(), steps=(1, 2))
+    assert h.s_step_n is not None and h.s_step_w is not None
+    # pairs: (r0,s0) (r1,s0) (r1,s1) (r2,s0) (r3,s1) (r4,s0) (r5,s0) (r6,s0); learner positions 0,1,1,2,3,4,0,1
+    np.testing.assert_array_equal(h.s_step_n[:, 0], [0, 1, 0, 1, 0, 0, 0, 1])
+    np.testing.assert_array_equal(h.s_step_w[:, 0], [0, 0, 0, 1, 0, 0, 0, 1])
+    np.testing.assert_array_equal(h.s_step_n[:, 1], [0, 1, 0, 2, 1, 1, 0, 1])
+    np.testing.assert_array_equal(h.s_step_w[:, 1], [0, 0, 0, 1, 1, 1, 0, 1])
+
+
+def test_best_ignores_the_future_shuffling_later_rows_changes_no_earlier_prediction() -> None:
+    rng = np.random.default_rng(11)
+    table = synthetic_attempts(rng, n_learners=8, attempts_per_learner=30)
+    model = Best(steps=(2, 5)).fit(table)
+    before = model.predict_proba(table)
+    pos = np.arange(len(table)) - np.searchsorted(table.learner, table.learner)
+    later = np.flatnonzero(pos >= 12)
+    shuffled = later.copy()
+    for k in np.unique(table.learner):
+        mine = later[table.learner[later] == k]
+        shuffled[table.learner[later] == k] = rng.permutation(mine)
+    correct = table.correct.copy()
+    correct[later] = 1 - table.correct[shuffled]  # other outcomes, in another order
+    item = table.item.copy()
+    item[later] = table.item[shuffled]
+    after = model.predict_proba(AttemptTable(**{**vars(table), "correct": correct, "item": item}))
+    early = pos < 12
+    np.testing.assert_allclose(after[early], before[early], rtol=0, atol=1e-12)
+    assert not np.allclose(after[pos >= 13], before[pos >= 13])  # the later rows do see their own past

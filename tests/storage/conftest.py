@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -12,21 +12,35 @@ from sqlalchemy.orm import Session, sessionmaker
 from learnpath.storage import make_sessionmaker
 from learnpath.storage.tables import (
     ApiSession,
+    Assignment,
     AttemptRow,
     Base,
     ClassLearner,
     ClassRow,
     ClassTeacher,
+    ContentRow,
+    ContentSkill,
     FamilyLink,
     Framework,
+    FrameworkAssociation,
+    GoalRow,
+    GoalSkill,
+    ItemCalibration,
+    ItemMedia,
     ItemRow,
     ItemSkill,
+    LearnerInterest,
     LearnerStateRow,
     LoginFailure,
     MasteryRow,
+    MediaFile,
     ModelVersion,
+    NextStepPick,
+    PlacementRow,
     School,
     SkillEdge,
+    SkillInterest,
+    SkillMemory,
     SkillRow,
     User,
 )
@@ -64,12 +78,30 @@ def every_row() -> list[Base]:
         FamilyLink(family_id=12, learner_id=11),
         Framework(id=30, identifier="urn:learnpath:demo", title="Demo math"),
         SkillRow(id=40, framework_id=30, code="ADD", name="Adding", name_es="Sumar",
-                 description="Add two numbers.", grade=3, domain="NBT", position=1),
+                 description="Add two numbers.", grade=3, domain="NBT", position=1, identifier="s-40",
+                 item_type="Standard", depth=1, details={"identifier": "s-40", "education_levels": ["03"]}),
         SkillRow(id=41, framework_id=30, code="MUL", name="Multiplying", name_es="Multiplicar",
                  description="", grade=4, domain="OA", position=2),
         SkillEdge(prerequisite_id=40, skill_id=41),
         ItemRow(id=50, code="MUL-1", kind="choice", body=BODY, difficulty=-0.25),
         ItemSkill(item_id=50, skill_id=41),
+        # curriculum (issue 4): a CASE association kept verbatim, an item's image stored by content
+        FrameworkAssociation(id=31, framework_id=30, source="", identifier="a-1", association_type="precedes",
+                             origin="s-40", destination="s-41", sequence_number=2,
+                             details={"identifier": "a-1", "destination_uri": "https://example.org/x"}),
+        MediaFile(id=32, sha256="a" * 64, media_type="image/png", size=12, content=b"\x89PNG\r\n\x1a\n\x00\xff\x00\x01"),
+        ItemMedia(item_id=50, path="images/sign.png", media_id=32),
+        # content (issue 4): a project with a rubric and tags, what it teaches, an item's calibration
+        ContentRow(id=33, school_id=1, code="P-Ñ", kind="project", modality="do", title="Plant a garden",
+                   title_es="Planta un huerto", minutes=90, grade_low=0, grade_high=12, tags=["jardín", "nature"],
+                   summary="", summary_es="", body="Plan it.", body_es="Planéalo.", url="https://example.org/x",
+                   video_file="33-ab.webm", video_media_type="video/webm", video_size=2**31 - 1, duration_s=None,
+                   rubric={"levels": ["a", "b"], "criteria": [], "max_points": 0.0}, author_difficulty=0.5,
+                   difficulty=0.625, difficulty_n=12, created_by=10, created_at=T0,
+                   updated_at=T0 + timedelta(days=2)),
+        ContentSkill(content_id=33, skill_id=41),
+        ItemCalibration(item_id=50, author_difficulty=-0.25, n_attempts=3, n_correct=2,
+                        refined_at=T0 + timedelta(hours=1)),
         ModelVersion(id=60, name="bkt", params={"p_init": 0.25, "skills": {"ADD": [0.1, 0.2]}},
                      metrics={"auc": 0.731}, active=True, created_at=T0),
         AttemptRow(id=70, learner_id=11, item_id=50, response="a", correct=True, score=1.0,
@@ -81,6 +113,25 @@ def every_row() -> list[Base]:
         ApiSession(id=80, token_hash="f" * 64, user_id=11, kind="api", csrf_token="c" * 64,
                    created_at=T0, expires_at=T0 + timedelta(hours=8)),
         LoginFailure(id=90, key="learner1|127.0.0.1", created_at=T0),
+        # goals (issue 4): a skill goal a teacher proposed, with a target date and two skills in order
+        GoalRow(id=95, learner_id=11, kind="skill", title="Multiplicar ✓", details="", target_mastery=0.9,
+                target_date=date(2027, 2, 28), state="proposed", created_by=10, created_at=T0,
+                updated_at=T0 + timedelta(days=1)),
+        GoalSkill(goal_id=95, skill_id=41, position=0),
+        GoalSkill(goal_id=95, skill_id=40, position=1),
+        # adaptivity (issue 5): an FSRS memory, interests, a class's must-do skill, a pick, a placement
+        SkillMemory(learner_id=11, skill_id=41, stability=3.17, difficulty=5.5, last_review_at=T0 + timedelta(minutes=3),
+                    due_at=T0 + timedelta(days=3), reps=1, lapses=0, peak_mastery=0.625),
+        LearnerInterest(learner_id=11, tag="space"),
+        SkillInterest(skill_id=41, tag="space"),
+        Assignment(id=96, school_id=1, created_by=10, learner_id=None, class_id=20, skill_id=41, item_id=50,
+                   kind="must_do", due_at=T0 + timedelta(days=7), created_at=T0),
+        NextStepPick(id=97, learner_id=11, skill_id=41, kind="interest", position=2,
+                     offered={"choices": [{"skill": "ADD", "kind": "review"}, {"skill": "MUL", "kind": "interest"}]},
+                     created_at=T0 + timedelta(minutes=1)),
+        PlacementRow(id=98, learner_id=11, status="done", state={"diagnostic": {"format": 1}, "used": [50]},
+                     result={"questions": 1, "skills": {"MUL": {"p_known": 0.81, "known": True}}}, n_questions=1,
+                     started_at=T0, finished_at=T0 + timedelta(minutes=2)),
     ]  # fmt: skip
 
 

@@ -198,3 +198,39 @@ class SchoolPublic(BaseModel):
     counts: dict[str, int]
     n_classes: int
     n_attempts: int
+
+
+# --- next steps with choice (issue 5) ------------------------------------------------------------------------
+
+
+class NextStepPublic(BaseModel):
+    """One next step: the skill, its kind and the reason in the caller's language."""
+
+    position: int
+    skill_code: str
+    skill_name: str
+    grade: int | None
+    kind: str
+    reason: str
+    days_since: int | None
+    interest: str | None
+    due_at: datetime | None
+    assignment_id: int | None
+
+
+class SkillRefPublic(BaseModel):
+    code: str
+    name: str
+
+
+class NextStepsPublic(BaseModel):
+    learner_id: int
+    choices: list[NextStepPublic]
+    notice: str | None
+    notice_text: str
+    blocked_by: list[SkillRefPublic]
+    placement_offered: bool
+
+
+class PickCreate(Strict):
+    skill_code: str = Field(min_length=1, max_length=100)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from learnpath.cli.app import app
@@ -68,9 +69,9 @@ def evaluate(
                 on_step=lambda msg: status.update(msg),
             )
     except LearnpathError as exc:
-        err.print(f"[red]evaluate failed:[/red] {exc.message}")
+        err.print(f"[red]evaluate failed:[/red] {escape(exc.message)}")  # messages may hold [brackets]
         for e in getattr(exc, "errors", [])[1:]:
-            err.print(f"  {e.message}")
+            err.print(f"  {escape(e.message)}")
         raise typer.Exit(2) from exc
     if as_json:
         typer.echo(json.dumps(result.to_dict()))

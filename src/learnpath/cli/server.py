@@ -103,16 +103,19 @@ def demo(
 
             def progress(step: str, done: int, total: int) -> None:
                 if step not in tasks:
-                    label = {"accounts": "Creating accounts", "histories": "Simulating practice"}.get(
-                        step, step
-                    )
+                    label = {
+                        "accounts": "Creating accounts",
+                        "histories": "Simulating practice",
+                        "model": "Fitting the learner model",
+                    }.get(step, step)
                     tasks[step] = bar.add_task(label, total=total)
                 bar.update(tasks[step], completed=done)  # type: ignore[arg-type]
 
             summary = build_demo_school(ctx, progress=progress)
         console.print(
             f"Demo school ready: {summary.n_skills} skills, {summary.n_items} items, "
-            f"{summary.n_learners} learners, {summary.n_attempts} simulated attempts."
+            f"{summary.n_learners} learners, {summary.n_attempts} simulated attempts; "
+            f"learner model: version {summary.model_version_id} (learnpath fit)."
         )
     except ConflictError:
         console.print("Using the demo school already in this database (use --reset to rebuild it).")

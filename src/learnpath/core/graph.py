@@ -62,6 +62,7 @@ class SkillGraph(Generic[K]):
     edges: tuple[tuple[K, K], ...] = ()
     _prereqs: Mapping[K, tuple[K, ...]] = field(default_factory=dict, repr=False, compare=False)
     _order: tuple[K, ...] = field(default=(), repr=False, compare=False)
+    _index: Mapping[K, int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -87,7 +88,24 @@ class SkillGraph(Generic[K]):
         for a, b in edge_tuple:
             prereqs[b].append(a)
         order = _topological_order(skill_tuple, prereqs)
-        return cls(skill_tuple, edge_tuple, {k: tuple(v) for k, v in prereqs.items()}, tuple(order))
+        index = {s: i for i, s in enumerate(order)}
+        return cls(skill_tuple, edge_tuple, {k: tuple(v) for k, v in prereqs.items()}, tuple(order), index)
+
+    def has(self, skill: K) -> bool:
+        """Whether ``skill`` is in the graph."""
+        return skill in self._prereqs
+
+    def position(self, skill: K) -> int:
+        """Where ``skill`` stands in :meth:`topological_order` (sort by it to order any subset)."""
+        return self._index[skill]
+
+    def positions(self) -> Mapping[K, int]:
+        """Every skill's place in :meth:`topological_order` (a read-only view for hot loops)."""
+        return self._index
+
+    def prerequisite_map(self) -> Mapping[K, tuple[K, ...]]:
+        """Direct prerequisites of every skill (a read-only view for hot loops)."""
+        return self._prereqs
 
     def prerequisites(self, skill: K) -> tuple[K, ...]:
         """Direct prerequisites of ``skill``."""

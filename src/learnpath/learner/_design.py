@@ -8,6 +8,8 @@ A block is a group of columns switched on by name in a model's ``features``:
 ``pfa``                   per skill: earlier right and wrong answers, raw counts (Pavlik et al. 2009)
 ``skill_counts``          per skill: log(1 + earlier attempts), log(1 + earlier right answers) (Gervet et al. 2020)
 ``skill_windows``         per skill and time window: log(1 + attempts), log(1 + right) in the window (DAS3H)
+``skill_steps``           per skill and step window k: log(1 + attempts), log(1 + right) on the skill among the
+                          learner's last k attempts overall (DAS3H windows counted in attempts, not seconds)
 ``total_counts``          log(1 + earlier attempts), log(1 + earlier right answers), all skills together
 ``item_counts``           log(1 + earlier attempts), log(1 + right) on this very item; its last outcome
 ``skill_recent``          smoothed share right among the last k attempts on the skill, per k in ``recent``
@@ -41,6 +43,7 @@ BLOCKS = (
     "pfa",
     "skill_counts",
     "skill_windows",
+    "skill_steps",
     "total_counts",
     "item_counts",
     "skill_recent",
@@ -65,6 +68,7 @@ class Layout:
     n_skills: int
     recent: tuple[int, ...]
     windows: tuple[float, ...]
+    steps: tuple[int, ...] = ()
 
     def width(self, block: str) -> int:
         s, r = self.n_skills, len(self.recent)
@@ -74,6 +78,7 @@ class Layout:
             "pfa": 2 * s,
             "skill_counts": 2 * s,
             "skill_windows": 2 * s * len(self.windows),
+            "skill_steps": 2 * s * len(self.steps),
             "total_counts": 2,
             "item_counts": 4,
             "skill_recent": r,
@@ -140,6 +145,12 @@ def design_matrix(h: History, layout: Layout, item: I64, pair_skill: I64, n_rows
             base = off["skill_windows"] + 2 * (ps * nw + j)
             put(prk, base, np.log1p(h.s_win_n[known_s, j]))
             put(prk, base + 1, np.log1p(h.s_win_w[known_s, j]))
+    if "skill_steps" in off and h.s_step_n is not None and h.s_step_w is not None:
+        nk = len(layout.steps)
+        for j in range(nk):
+            base = off["skill_steps"] + 2 * (ps * nk + j)
+            put(prk, base, np.log1p(h.s_step_n[known_s, j]))
+            put(prk, base + 1, np.log1p(h.s_step_w[known_s, j]))
     if "total_counts" in off:
         put(row_ix, np.full(n_rows, off["total_counts"]), np.log1p(h.t_n))
         put(row_ix, np.full(n_rows, off["total_counts"] + 1), np.log1p(h.t_w))

@@ -37,7 +37,9 @@ class History:
     """What is known before each row. Row arrays have one entry per row; pair arrays one per row-skill pair.
 
     ``*_recent_n``/``*_recent_w`` have one column per recent window size (attempts, not time);
-    ``s_win_n``/``s_win_w`` one column per time window (seconds). ``i_last`` is -1 with no earlier
+    ``s_win_n``/``s_win_w`` one column per time window (seconds); ``s_step_n``/``s_step_w`` one column
+    per step window: attempts (and right answers) on the skill among the learner's last k attempts
+    overall (None when no step windows were asked for). ``i_last`` is -1 with no earlier
     attempt on the item, else the last outcome. ``*_pattern`` codes the last three outcomes (see
     :func:`pattern_code`). ``s_res``/``res`` are sums of residuals (outcome minus the item's fitted
     base rate) over earlier attempts, the running ability estimate.
@@ -64,6 +66,8 @@ class History:
     s_elapsed: F64
     s_win_n: F64
     s_win_w: F64
+    s_step_n: F64 | None = None
+    s_step_w: F64 | None = None
 
 
 def pattern_code(last: list[int]) -> int:
@@ -173,6 +177,7 @@ def table_history(
     residual: F64,
     recent: tuple[int, ...],
     windows: tuple[float, ...],
+    steps: tuple[int, ...] = (),
 ) -> History:
     """All history quantities of ``table``; ``residual[i]`` is row i's outcome minus its item's base rate."""
     n = len(table)
@@ -209,6 +214,9 @@ def table_history(
     srn, srw = _recent(gs, pc, recent)
     streak_c, streak_f = _streaks(gs, pc)
     swn, sww = _windows(gs, pt, pc, windows)
+    # step windows: the learner's attempt number plays the part of time
+    # (last k attempts: positions p - k .. p - 1, i.e. above p - k - 0.5)
+    stn, stw = _windows(gs, t_n[pair_row][gs.order], pc, tuple(k + 0.5 for k in steps))
 
     return History(
         pair_row=pair_row,
@@ -232,4 +240,6 @@ def table_history(
         s_elapsed=_scatter(gs, elapsed),
         s_win_n=_scatter(gs, swn),
         s_win_w=_scatter(gs, sww),
+        s_step_n=_scatter(gs, stn),
+        s_step_w=_scatter(gs, stw),
     )

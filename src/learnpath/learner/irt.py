@@ -173,28 +173,47 @@ class _Ability:
         mu, var = self._prior()
         return {"model": self.name, "theta": mu, "var": var, "n": 0, "skills": {}}
 
+    def _online_items(self) -> dict[str, tuple[float, float]]:
+        """Item -> ``(a, b)`` as Python floats for ``update`` (rebuilt when the fitted arrays are replaced)."""
+        if not self._is_fitted():
+            return {}
+        cached = self.__dict__.get("_online_cache")
+        if cached is None or cached[0] is not self.items_ or cached[1] is not self.difficulty_:
+            pairs = zip(self.discrimination_.tolist(), self.difficulty_.tolist(), strict=True)
+            cached = (self.items_, self.difficulty_, dict(zip(self.items_, pairs, strict=True)))
+            self.__dict__["_online_cache"] = cached
+        return cached[2]  # type: ignore[no-any-return]
+
     def update(self, state: LearnerState, attempt: Attempt) -> LearnerState:
-        """A new state with the learner's ability moved by this answer (input left unchanged)."""
-        a, b = self._item_params(attempt.item, attempt.skills)
+        """A new state with the learner's ability moved by this answer (input left unchanged).
+
+        The app's hot path (p99 target 20 µs): the step of ``_irt_kernels.step`` written out on
+        plain floats (same operations in the same order, so the same results).
+        """
+        found = self._online_items().get(attempt.item)
+        a, b = found if found is not None else self._item_params(attempt.item, attempt.skills)
         alpha, beta = self._rates()
         n = int(state.get("n", 0))
-        mu, var = kernels.step(
-            float(state["theta"]), float(state["var"]), float(n), a, b, float(attempt.correct),
-            self._mode, float(self.drift), alpha, beta,
-        )  # fmt: skip
-        skills: dict[str, Any] = dict(state.get("skills", {}))
+        mu = float(state["theta"])
+        var = float(state["var"]) + self.drift
+        z = a * (mu - b)
+        if z >= 0:
+            p = 1.0 / (1.0 + math.exp(-z))
+        else:
+            e = math.exp(z)
+            p = e / (1.0 + e)
+        new_var = 1.0 / (1.0 / var + a * a * p * (1.0 - p))
+        y = 1.0 if attempt.correct else 0.0
+        if self._mode == kernels.GLICKO:
+            mu = mu + new_var * a * (y - p)
+        else:
+            mu = mu + alpha / (1.0 + beta * float(n)) * (y - p)
+        skills: dict[str, Any] = dict(state.get("skills", ()))
         at = attempt.at.isoformat()
         for code in attempt.skills:
             prev = skills.get(code)
             skills[code] = {"n": (int(prev["n"]) if prev else 0) + 1, "last_at": at}
-        return {
-            **state,
-            "model": self.name,
-            "theta": float(mu),
-            "var": float(var),
-            "n": n + 1,
-            "skills": skills,
-        }
+        return {**state, "model": self.name, "theta": mu, "var": new_var, "n": n + 1, "skills": skills}
 
     def p_correct(self, state: LearnerState, skills: tuple[str, ...]) -> float:
         a, b = self._skill_params(skills)

@@ -8,6 +8,7 @@ from typing import Any
 from learnpath.errors import ValidationError
 from learnpath.learner.base import LearnerModel
 from learnpath.learner.bkt import BKT
+from learnpath.learner.deep import DKT, require_torch
 from learnpath.learner.irt import IRT, IRT2PL, Elo
 from learnpath.learner.logistic import PFA, Best, BestLR, BestLRPlus
 
@@ -29,6 +30,16 @@ _LOADERS.update(
         "best": Best.from_dict,
     }
 )
+
+
+def _dkt(**hyperparameters: Any) -> DKT:
+    """A new DKT; fitting it needs PyTorch, so say how to install it now rather than later."""
+    require_torch()
+    return DKT(**hyperparameters)
+
+
+MODELS["dkt"] = _dkt
+_LOADERS["dkt"] = DKT.from_dict
 
 DEFAULT_MODEL = "bkt"
 

@@ -12,7 +12,7 @@ recording path as a real one, so mastery, dashboards and charts are derived exac
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -23,16 +23,20 @@ from learnpath.core.items import Item
 from learnpath.demo.content import PREREQUISITES, SKILLS, build_items
 from learnpath.errors import ConflictError
 from learnpath.recommend.next_item import LearnerView, NextItemPolicy
+from learnpath.service.assignments import seed_demo
 from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.content import SkillSpec, add_items, add_skills
 from learnpath.service.context import ServiceContext
 from learnpath.service.learning import _record, _state_for
+from learnpath.service.models import fit_model
+from learnpath.service.resources import add_demo_content
 from learnpath.service.roster import add_class, add_school, add_user, enrol, link_family
 from learnpath.storage.tables import School
 
 __all__ = ["DEMO_PASSWORD", "DemoSummary", "build_demo_school"]
 
 DEMO_PASSWORD = "demo"
+DEMO_MODEL = "bkt"
 N_LEARNERS = 50
 
 FIRST_NAMES = (
@@ -53,6 +57,8 @@ class DemoSummary:
     n_items: int
     n_learners: int
     n_attempts: int
+    model_version_id: int | None = None
+    model_accepted: bool = False
 
 
 def _answer(item: Item, correct: bool, rng: np.random.Generator) -> str:
@@ -153,6 +159,7 @@ def build_demo_school(ctx: ServiceContext, seed: int = 2026, progress: Progress 
             PREREQUISITES,
         )
         add_items(s, build_items())
+        add_demo_content(s, ctx, school.id)
         digest = ctx.hasher.hash(DEMO_PASSWORD)
         total_users = 3 + 2 * N_LEARNERS
         report("accounts", 0, total_users)
@@ -182,4 +189,12 @@ def build_demo_school(ctx: ServiceContext, seed: int = 2026, progress: Progress 
         for n in range(1, N_LEARNERS + 1):
             n_attempts += _simulate_learner(s, ctx, catalog, ids[f"learner{n}"], 4 if n <= 25 else 5, rng)
             report("histories", n, N_LEARNERS)
-        return DemoSummary(school.id, len(catalog.skills), len(catalog.items), N_LEARNERS, n_attempts)
+        learner_ids = [ids[f"learner{n}"] for n in range(1, N_LEARNERS + 1)]
+        seed_demo(s, ctx, school.id, class1.id, ids["teacher1"], learner_ids, "G4.FRAC.EQUIV")  # issue 5
+        summary = DemoSummary(school.id, len(catalog.skills), len(catalog.items), N_LEARNERS, n_attempts)
+    # the demo school runs on a fitted, validated model version (issue 3); BKT, not `best`: see
+    # docs/learner-models.md ("In the app") for why
+    report("model", 0, 1)
+    fitted = fit_model(ctx, DEMO_MODEL)
+    report("model", 1, 1)
+    return replace(summary, model_version_id=fitted.version_id, model_accepted=fitted.accepted)

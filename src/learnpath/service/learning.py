@@ -20,6 +20,7 @@ from learnpath.service import memory
 from learnpath.service.access import Actor, require_learner
 from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.context import ServiceContext
+from learnpath.service.models import refresh_mastery
 from learnpath.storage.tables import AttemptRow, ItemRow, LearnerStateRow, MasteryRow, SkillRow, User
 
 __all__ = [
@@ -69,6 +70,8 @@ class AttemptResult:
     explanation: str
     skills: list[tuple[SkillProgress, float | None]]
     """Each skill of the item after the attempt, with its P(mastery) before (None: first attempt)."""
+    needs_teacher: bool = False
+    """An answer only a teacher can score (QTI extended text): stored, not yet evidence of mastery."""
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,15 @@ def _state_for(session: Session, ctx: ServiceContext, learner_id: int) -> tuple[
     code_by_id = {v: k for k, v in catalog.item_ids.items()}
     for a in rows:
         code = code_by_id.get(a.item_id)
-        if code is None:
+        if code is None or _waits_for_teacher(catalog.items[code]):
             continue
         state = model.update(state, _attempt_fact(learner_id, catalog.items[code], a))
     return state, model
+
+
+def _waits_for_teacher(item: Item) -> bool:
+    """Answers to this item are scored by a teacher, so the learner model does not see them as they are."""
+    return item.qti is not None and item.qti.teacher_scored
 
 
 def _attempt_fact(learner_id: int, item: Item, row: AttemptRow) -> Attempt:
@@ -223,6 +231,10 @@ def _record(
         raise NotFoundError(f"no item with id {item_id}")
     item = catalog.items[item_row.code]
     scored = score_response(item, response)
+    if scored.needs_teacher:
+        return _record_for_teacher(
+            session, learner_id, item_id, item, catalog, response, duration_ms, hints_used, at, locale
+        )
     state, model = _state_for(session, ctx, learner_id)
     row = AttemptRow(
         learner_id=learner_id,
@@ -240,6 +252,7 @@ def _record(
     state = model.update(state, _attempt_fact(learner_id, item, row))
     version, _ = ctx.active_model(session)
     srow = session.get(LearnerStateRow, learner_id)
+    replayed = srow is None or srow.model_version_id != version
     if srow is None:
         session.add(
             LearnerStateRow(learner_id=learner_id, model_version_id=version, state=state, updated_at=at)
@@ -262,6 +275,10 @@ def _record(
         mrow.last_attempt_at = at
         prev = before.get(code)
         skills_out.append((_progress(skill, mrow, rules, locale), prev.p_mastery if prev else None))
+    # IRT and the logistic models move every skill with an answer; a replay under a new version too
+    refresh_mastery(
+        session, catalog, learner_id, after, skip=item.skills, before=None if replayed else before
+    )
     memory.after_attempt(  # spaced review (issue 5)
         session,
         catalog,
@@ -275,6 +292,41 @@ def _record(
     if item.kind == "choice":
         answer = next((f"{c.key}) {c.text}" for c in item.choices if c.key == item.answer), item.answer)
     return AttemptResult(row.id, scored.correct, scored.score, answer, item.explanation, skills_out)
+
+
+def _record_for_teacher(
+    session: Session,
+    learner_id: int,
+    item_id: int,
+    item: Item,
+    catalog: Catalog,
+    response: str,
+    duration_ms: int | None,
+    hints_used: int,
+    at: datetime,
+    locale: str,
+) -> AttemptResult:
+    """Store an answer that waits for a teacher's score; mastery is left as it is."""
+    row = AttemptRow(
+        learner_id=learner_id,
+        item_id=item_id,
+        response=response,
+        correct=False,
+        score=0.0,
+        duration_ms=duration_ms,
+        hints_used=hints_used,
+        created_at=at,
+    )
+    session.add(row)
+    session.flush()
+    rules = MasteryRules()
+    skills_out: list[tuple[SkillProgress, float | None]] = []
+    for code in item.skills:
+        skill = catalog.skills[code]
+        m = session.get(MasteryRow, (learner_id, skill.id))
+        progress = _progress(skill, m, rules, locale)
+        skills_out.append((progress, progress.p_mastery if m is not None else None))
+    return AttemptResult(row.id, False, 0.0, "", item.explanation, skills_out, needs_teacher=True)
 
 
 def _progress(skill: SkillRow, m: MasteryRow | None, rules: MasteryRules, locale: str) -> SkillProgress:

@@ -6,20 +6,24 @@ recomputed at any time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -27,21 +31,35 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "ApiSession",
+    "Assignment",
     "AttemptRow",
     "Base",
     "ClassLearner",
     "ClassRow",
     "ClassTeacher",
+    "ContentRow",
+    "ContentSkill",
     "FamilyLink",
     "Framework",
+    "FrameworkAssociation",
+    "GoalRow",
+    "GoalSkill",
+    "ItemCalibration",
+    "ItemMedia",
     "ItemRow",
     "ItemSkill",
+    "LearnerInterest",
     "LearnerStateRow",
     "LoginFailure",
     "MasteryRow",
+    "MediaFile",
     "ModelVersion",
+    "NextStepPick",
+    "PlacementRow",
     "School",
     "SkillEdge",
+    "SkillInterest",
+    "SkillMemory",
     "SkillRow",
     "UTCDateTime",
     "User",
@@ -136,10 +154,19 @@ class Framework(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     identifier: Mapped[str] = mapped_column(String(200), unique=True)
     title: Mapped[str] = mapped_column(String(300))
+    # CASE imports (issue 4): the package shape ("draft", "1.0", "1.1"; "" for our own sets), the
+    # CFDocument as read, and when it was last imported.
+    shape: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    document: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    imported_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class SkillRow(Base):
+    """A skill. Imported CASE items keep their ``identifier`` (unique in the framework), type, depth in
+    the hierarchy and the whole CFItem in ``details``; ``position`` is the hierarchy's pre-order."""
+
     __tablename__ = "skills"
+    __table_args__ = (Index("ix_skills_framework_identifier", "framework_id", "identifier", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(100), unique=True)
@@ -149,6 +176,10 @@ class SkillRow(Base):
     grade: Mapped[int | None] = mapped_column(Integer, nullable=True)
     domain: Mapped[str] = mapped_column(String(100), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    identifier: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    item_type: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    depth: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class SkillEdge(Base):
@@ -231,6 +262,9 @@ class ModelVersion(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+    # issue 3 (migration 0005): a refit that did not validate is kept, not activated, with the reason
+    accepted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ApiSession(Base):
@@ -254,3 +288,239 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------- curriculum (issue 4)
+
+
+class FrameworkAssociation(Base):
+    """A CASE association of an imported framework, kept verbatim: ``origin --type--> destination``.
+
+    Endpoints are identifiers (an item, the document, or an external reference whose URI is in
+    ``details``). ``source`` is "" for the framework's own package and ``progression:NAME`` for edges
+    attached from a progression file. ``skill_edges`` of a CASE framework are derived from its
+    ``precedes`` rows.
+    """
+
+    __tablename__ = "framework_associations"
+    __table_args__ = (UniqueConstraint("framework_id", "source", "identifier"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    identifier: Mapped[str] = mapped_column(String(300))
+    association_type: Mapped[str] = mapped_column(String(100))
+    origin: Mapped[str] = mapped_column(Text)
+    destination: Mapped[str] = mapped_column(Text)
+    sequence_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class MediaFile(Base):
+    """An image or other media file from an item package, stored once by content hash.
+
+    ``media_type`` is decided from the bytes (magic numbers), never from the file name."""
+
+    __tablename__ = "media_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ItemMedia(Base):
+    """An item's reference ``path`` (``lp-asset:PATH`` in its body) resolved to a stored file."""
+
+    __tablename__ = "item_media"
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(500), primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="RESTRICT"), index=True)
+
+
+# ---------------------------------------------------------------- content (issue 4)
+
+
+class ContentRow(Base):
+    """A video, reading, activity or project of one school (rules in ``learnpath.core.content``).
+
+    ``grade_low``/``grade_high`` are 0 (K) to 12. ``video_file`` names an uploaded file under the data
+    directory (``media/videos``), empty for a link. ``difficulty`` starts at the author's
+    ``author_difficulty`` (logits, as items) and is refined from the attempts on its skills' items.
+    """
+
+    __tablename__ = "content"
+    __table_args__ = (Index("ix_content_school_code", "school_id", "code", unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    modality: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    title_es: Mapped[str] = mapped_column(String(300), default="")
+    minutes: Mapped[int] = mapped_column(Integer)
+    grade_low: Mapped[int] = mapped_column(Integer)
+    grade_high: Mapped[int] = mapped_column(Integer)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    summary_es: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_es: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    video_file: Mapped[str] = mapped_column(String(200), default="")
+    video_media_type: Mapped[str] = mapped_column(String(50), default="")
+    video_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duration_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rubric: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    author_difficulty: Mapped[float] = mapped_column(Float, default=0.0)
+    difficulty: Mapped[float] = mapped_column(Float, default=0.0)
+    difficulty_n: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ContentSkill(Base):
+    """The skills a piece of content teaches."""
+
+    __tablename__ = "content_skills"
+    content_id: Mapped[int] = mapped_column(ForeignKey("content.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ItemCalibration(Base):
+    """An item's difficulty as its author gave it, and the attempts behind the refined ``items.difficulty``."""
+
+    __tablename__ = "item_calibrations"
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    author_difficulty: Mapped[float] = mapped_column(Float)
+    n_attempts: Mapped[int] = mapped_column(Integer)
+    n_correct: Mapped[int] = mapped_column(Integer)
+    refined_at: Mapped[datetime]
+
+
+# --- adaptivity: next steps, spaced review, interests, assignments, placement (issue 5) ----------------------
+
+
+class SkillMemory(Base):
+    """A learner's FSRS memory of one skill (derived from attempts), and the highest mastery reached."""
+
+    __tablename__ = "skill_memory"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    stability: Mapped[float] = mapped_column(Float)
+    difficulty: Mapped[float] = mapped_column(Float)
+    last_review_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    reps: Mapped[int] = mapped_column(Integer, default=1)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    peak_mastery: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class LearnerInterest(Base):
+    """An interest a learner picked (a tag such as ``space``)."""
+
+    __tablename__ = "learner_interests"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+
+class SkillInterest(Base):
+    """An interest tag of a skill (its items talk about space, animals, ...)."""
+
+    __tablename__ = "skill_interests"
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+
+class Assignment(Base):
+    """Must-do work a teacher gives to one learner or a whole class: a skill (or one item), a due date."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        Index("ix_assignments_learner_id", "learner_id"),
+        Index("ix_assignments_class_id", "class_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), nullable=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20), default="must_do")
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime]
+
+
+class NextStepPick(Base):
+    """Which of the offered next steps a learner picked (and what was offered), for later study."""
+
+    __tablename__ = "next_step_picks"
+    __table_args__ = (Index("ix_next_step_picks_learner_at", "learner_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    offered: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class PlacementRow(Base):
+    """One placement test of a learner: the test's JSON state while it runs, its result when done."""
+
+    __tablename__ = "placements"
+    __table_args__ = (Index("ix_placements_learner_started", "learner_id", "started_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    n_questions: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# ---------------------------------------------------------------- goals (issue 4; extended by plans, issue 6)
+
+
+class GoalRow(Base):
+    """What a learner aims for: a skill goal (skills in ``goal_skills``, a target mastery and date) or an
+    interest/project goal (``kind='interest'``, free text in ``details``).
+
+    ``state`` is one of draft, proposed, agreed, met, dropped; a goal a teacher picks starts ``proposed``.
+    Plans (issue 6) add approvals, comments, milestones and history in their own tables keyed by goal id."""
+
+    __tablename__ = "goals"
+    __table_args__ = (Index("ix_goals_learner_state", "learner_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20), default="skill")
+    title: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    target_mastery: Mapped[float | None] = mapped_column(Float, nullable=True)
+    target_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class GoalSkill(Base):
+    """A skill of a skill goal."""
+
+    __tablename__ = "goal_skills"
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# A learner's classes are looked up on every next-steps request (class-wide must-do work); the primary key
+# (class_id, learner_id) cannot serve that lookup.
+Index("ix_class_learners_learner_id", ClassLearner.learner_id)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 
+from learnpath.core.content import Content, GradeBand
 from learnpath.core.items import Choice, Item
 from learnpath.service.content import SkillSpec, add_items, add_skills
 from learnpath.service.context import ServiceContext
+from learnpath.service.resources import add_content
 from learnpath.service.roster import add_class, add_school, add_user, enrol, link_family
 
 __all__ = ["PASSWORD", "TinySchool", "build_tiny_school", "fast_hasher"]
@@ -29,7 +31,7 @@ def fast_hasher() -> PasswordHasher:
 @dataclass(frozen=True)
 class TinySchool:
     ids: dict[str, int]
-    """User, class and item ids by name: usernames, 'classA', 'classB', item codes."""
+    """User, class, item and content ids by name: usernames, 'classA', 'classB', item codes, 'C-ADD', 'C-OTHER'."""
 
 
 SKILLS = [
@@ -56,6 +58,14 @@ def _items() -> list[Item]:
             )
         )
     return items
+
+
+def _reading(code: str, skill: str) -> Content:
+    """A short reading (content beyond items); 'C-ADD' in Tiny School, 'C-OTHER' in Other School."""
+    return Content(
+        code, "reading", f"Reading {code}", "read", 5, GradeBand(1, 2), (skill,), ("animals",),
+        body="Count on from the bigger number.",
+    )  # fmt: skip
 
 
 def build_tiny_school(ctx: ServiceContext) -> TinySchool:
@@ -90,4 +100,6 @@ def build_tiny_school(ctx: ServiceContext) -> TinySchool:
         link_family(s, ids["family3"], ids["learner3"])
         add_skills(s, "tiny", "Tiny skills", SKILLS, EDGES)
         ids.update(add_items(s, _items()))
+        ids.update(add_content(s, school.id, [_reading("C-ADD", "ADD")], ctx.clock()))
+        ids.update(add_content(s, other.id, [_reading("C-OTHER", "ADD")], ctx.clock()))
     return TinySchool(ids)

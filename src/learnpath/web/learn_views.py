@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, Form, Request, Response
 
+from learnpath.core.items import Item
+from learnpath.core.qti import responses_from_form
 from learnpath.errors import ValidationError
-from learnpath.service import content, learning
+from learnpath.service import content, learning, next_steps, qti_import, resources
 from learnpath.service.access import require_role
+from learnpath.web import next_views
 from learnpath.web.charts import group_by_grade
 from learnpath.web.deps import Ctx, SignedIn, WebUser, check_csrf, locale_of
-from learnpath.web.present import feedback_of, item_view
+from learnpath.web.i18n import load_translations
+from learnpath.web.present import ItemView, feedback_of, item_view
 from learnpath.web.render import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -23,19 +28,41 @@ def _chart(ctx: Ctx, user: WebUser) -> dict[str, Any]:
     return {"groups": group_by_grade(progress.skills), "progress": progress}
 
 
+def _view(request: Request, ctx: Ctx, user: WebUser, item_id: int, item: Item) -> ItemView:
+    """What the learner sees of an item; QTI bodies get their media URLs and translated labels."""
+    locale = locale_of(request, user)
+    media = None
+    if item.qti is not None and item.qti.assets:
+        media = qti_import.media_urls(ctx, item_id, "/learn")
+    return item_view(item_id, item, locale, media, load_translations(locale).gettext("Your answer"))
+
+
 @router.get("/learn")
-def learn(request: Request, ctx: Ctx, user: SignedIn) -> Response:
-    """The learner's home: the next practice item, why it was chosen, and mastery per skill."""
+def learn(request: Request, ctx: Ctx, user: SignedIn, skill: str = "") -> Response:
+    """The learner's home: the next-step choices, a practice item (of the picked ``skill``, or the next
+    one chosen for them) with why it was chosen, and mastery per skill."""
     require_role(user.actor, "learner")
-    choice = learning.next_item(ctx, user.actor, user.actor.user_id, np.random.default_rng())
-    context: dict[str, Any] = {"item": None, "feedback": None, "hints_shown": []}
+    rng = np.random.default_rng()
+    choice: learning.NextItem | None
+    if skill.strip():
+        choice = next_steps.practice_item(ctx, user.actor, user.actor.user_id, skill[:100], rng)
+    else:
+        choice = learning.next_item(ctx, user.actor, user.actor.user_id, rng)
+    context: dict[str, Any] = {
+        "item": None,
+        "feedback": None,
+        "hints_shown": [],
+        "picked": bool(skill.strip()),
+    }
+    context.update(next_views.choices_context(request, ctx, user))
     if choice is not None:
         context.update(
-            item=item_view(choice.item_id, choice.item, locale_of(request, user)),
+            item=_view(request, ctx, user, choice.item_id, choice.item),
             reason=choice.reason,
             skill_name=choice.skill_name,
             skill_code=choice.skill_code,
         )
+        context["resources"] = resources.content_for_skill(ctx, user.actor, choice.skill_code)
     context.update(_chart(ctx, user))
     return render(request, "learn.html", context, user=user)
 
@@ -45,7 +72,7 @@ def hint(request: Request, ctx: Ctx, user: SignedIn, item_id: int, shown: int = 
     """One more hint for an item (htmx swaps it into the answer form, which counts hints_used)."""
     require_role(user.actor, "learner")
     iid, item, _ = content.get_item(ctx, user.actor, item_id)
-    view = item_view(iid, item, locale_of(request, user))
+    view = _view(request, ctx, user, iid, item)
     n = max(0, min(shown + 1, len(view.hints)))
     return render(request, "_hints.html", {"item": view, "hints_shown": view.hints[:n]}, user=user)
 
@@ -64,13 +91,17 @@ async def answer(
     response: Annotated[str, Form()] = "",
     duration_ms: Annotated[str, Form()] = "",
     hints_used: Annotated[int, Form()] = 0,
+    skill: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Score and store an answer; reply with the feedback (a partial for htmx, else the whole page)."""
     await check_csrf(request, user)
     require_role(user.actor, "learner")
-    locale = locale_of(request, user)
     iid, item, _ = content.get_item(ctx, user.actor, item_id)
-    view = item_view(iid, item, locale)
+    view = _view(request, ctx, user, iid, item)
+    if item.qti is not None:  # QTI forms name their fields qti:<response identifier>
+        responses = responses_from_form((await request.form()).multi_items())  # type: ignore[arg-type]
+        given = any(v.strip() for values in responses.values() for v in values)
+        response = json.dumps(responses, ensure_ascii=False) if given else ""
     try:
         result = learning.record_attempt(
             ctx, user.actor, user.actor.user_id, iid, response, _int_or_none(duration_ms), hints_used
@@ -91,9 +122,23 @@ async def answer(
         context.update(_chart(ctx, user))
         return render(request, "learn.html", context, status=422, user=user)
     context = {"feedback": feedback_of(result, view, item, hints_used), "item": None, "oob": is_htmx(request)}
+    context["next_skill"] = skill.strip()
     context.update(_chart(ctx, user))
     template = "_feedback.html" if is_htmx(request) else "learn.html"
     return render(request, template, context, user=user)
+
+
+@router.get("/learn/items/{item_id}/media/{media_id}")
+def media(ctx: Ctx, user: SignedIn, item_id: int, media_id: int) -> Response:
+    """An image (or audio, video) of an item, for signed-in users who may read the item."""
+    found = qti_import.item_media(ctx, user.actor, item_id, media_id)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        "Cache-Control": "private, max-age=3600",
+        "ETag": f'"{found.sha256}"',
+    }
+    return Response(found.content, media_type=found.media_type, headers=headers)
 
 
 @router.get("/learners/{learner_id}")

@@ -55,8 +55,8 @@ def _nav(user: WebUser | None) -> list[str]:
     return {
         "learner": ["learn", "progress"],
         "family": ["family"],
-        "teacher": ["classes"],
-        "admin": ["classes", "admin"],
+        "teacher": ["classes", "content"],
+        "admin": ["classes", "content", "admin"],
     }[user.actor.role]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from learnpath.service import classes, roster
+from learnpath.service import classes, models, roster
 from learnpath.service.access import require_role
 from learnpath.web.charts import heatmap_rows
 from learnpath.web.deps import Ctx, SignedIn
@@ -41,6 +41,7 @@ def family(request: Request, ctx: Ctx, user: SignedIn) -> Response:
 
 @router.get("/admin")
 def admin(request: Request, ctx: Ctx, user: SignedIn) -> Response:
-    """Counts of the admin's school."""
+    """Counts of the admin's school and the learner-model versions."""
     school = roster.school_overview(ctx, user.actor)
-    return render(request, "admin.html", {"school": school}, user=user)
+    versions = models.list_model_versions(ctx, user.actor)
+    return render(request, "admin.html", {"school": school, "versions": versions}, user=user)

@@ -14,7 +14,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 
 from learnpath.errors import AuthenticationError, RateLimitedError, ValidationError
-from learnpath.web import auth_views, learn_views, staff_views
+from learnpath.web import (
+    auth_views,
+    content_views,
+    learn_views,
+    next_views,
+    path_views,
+    placement_views,
+    staff_views,
+)
 from learnpath.web.deps import SESSION_COOKIE, CsrfError, WebUser, current_user, status_of
 from learnpath.web.render import is_htmx, render
 
@@ -23,7 +31,7 @@ __all__ = ["handle_web_error", "router"]
 log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth_views, learn_views, staff_views):
+for module in (auth_views, learn_views, staff_views, next_views, path_views, content_views, placement_views):
     router.include_router(module.router)
 
 

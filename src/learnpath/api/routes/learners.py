@@ -1,18 +1,15 @@
-"""Learners: list, progress, next item, answering."""
+"""Learners: list, progress, answering (next steps: routes/next_steps.py)."""
 
 from __future__ import annotations
 
-import numpy as np
 from fastapi import APIRouter
 
 from learnpath.api.deps import ApiActor, Ctx
 from learnpath.api.schemas import (
     AttemptCreate,
     AttemptResultPublic,
-    ItemPublic,
     LearnerList,
     LearnerPublic,
-    NextItemPublic,
     ProgressPublic,
     SkillChangePublic,
     SkillMasteryPublic,
@@ -45,21 +42,6 @@ def get_learner(learner_id: int, ctx: Ctx, actor: ApiActor) -> ProgressPublic:
         n_correct=p.n_correct,
         skills=[mastery_public(s) for s in p.skills],
         recent=p.recent,
-    )
-
-
-@router.get("/learners/{learner_id}/next", response_model=NextItemPublic)
-def next_item(learner_id: int, ctx: Ctx, actor: ApiActor) -> NextItemPublic:
-    """The next practice item chosen for the learner (answer hidden)."""
-    choice = learning.next_item(ctx, actor, learner_id, np.random.default_rng())
-    if choice is None:
-        return NextItemPublic(item=None, skill_code=None, skill_name=None, reason=None, p_correct=None)
-    return NextItemPublic(
-        item=ItemPublic.of(choice.item_id, choice.item, with_answer=False),
-        skill_code=choice.skill_code,
-        skill_name=choice.skill_name,
-        reason=choice.reason,
-        p_correct=choice.p_correct,
     )
 
 

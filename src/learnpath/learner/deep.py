@@ -1,0 +1,648 @@
+"""Deep knowledge tracing (Piech et al. 2015) with Rasch-style question embeddings (Ghosh et al. 2020).
+
+An LSTM reads a learner's answers in order; its hidden state ``h`` is the learner's knowledge.
+Each row is embedded from its skills and its item, AKT's "Rasch embedding": a question is
+``q = mean_s E[s] + mu_item * mean_s D[s]`` (skill embeddings ``E``, a skill's variation ``D`` and a
+scalar difficulty ``mu`` per item), and the LSTM input is ``x = q + mean_s A[s, correct]``.
+P(correct) of the next row is read from the state before it and that row's question::
+
+    z = w_out . relu(W_hid [h_prev; q] + b_hid) + b_out + bias_item
+
+so the output is question-aware (as pyKT's DKT variants), and an item unseen in ``fit`` falls back to
+its skills (``mu = bias = 0``). Rows tagging several skills average their skills' embeddings.
+
+Training needs PyTorch, an optional extra (``pip install 'learnpath[torch]'``; it is imported only
+inside ``fit``). It runs on the GPU when ``torch.cuda.is_available()`` (``device="auto"``), else on the
+CPU with ``n_threads`` threads. Learners are batched by similar length; each batch is read in
+windows of ``window`` steps with the LSTM state carried across windows (truncated back-propagation),
+so a long history is trained as it is predicted. A ``valid_fraction`` of the training learners is
+held out (drawn with ``seed``) for early stopping on AUC; the best epoch's weights are kept.
+Everything random (initial weights, batch order, dropout masks, the hold-out) comes from ``seed``:
+on the CPU two fits with the same seed and threads give the same weights.
+
+Inference (``predict_proba``, ``update``, ``mastery``) is NumPy only, from the weights stored as
+float32 (base64 in ``to_dict``), so a fitted model is used, saved and reloaded without PyTorch.
+
+The online state is the LSTM's ``h`` and ``c`` as float lists plus per-skill counts. Mastery of a
+skill is P(correct) on an average question of that skill (``mu = bias = 0``) from the current state.
+DKT has no posterior, so its interval is :func:`~learnpath.learner.base.mastery_interval` of that
+probability and the number of attempts on the skill; and unlike BKT and IRT, a correct answer is
+not guaranteed to raise mastery (the LSTM may learn otherwise).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+import numpy.typing as npt
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+from learnpath.core.evidence import Attempt
+from learnpath.errors import FieldError, NotFittedError, ValidationError
+from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, mastery_interval
+from learnpath.learner.metrics import auc, log_loss
+
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
+
+__all__ = ["DKT", "TORCH_HINT", "require_torch"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+TORCH_HINT = "the dkt model needs PyTorch to fit: pip install 'learnpath[torch]'"
+MAX_SKILLS_PER_ROW = 8
+WEIGHT_NAMES = (
+    "skill", "skill_var", "inter", "item_mu", "item_bias",
+    "w_ih", "w_hh", "b_ih", "b_hh", "hid_w", "hid_b", "out_w", "out_b",
+)  # fmt: skip
+
+
+def require_torch() -> Any:
+    """``import torch``, or a clear error saying how to install it."""
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - exercised only where torch is absent
+        raise ValidationError.for_field("model", TORCH_HINT) from exc
+    return torch
+
+
+def _sigmoid(z: F64) -> F64:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _encode_weights(arr: npt.NDArray[np.float32]) -> dict[str, Any]:
+    data = np.ascontiguousarray(arr, dtype="<f4")
+    return {"shape": list(data.shape), "data": base64.b64encode(data.tobytes()).decode("ascii")}
+
+
+def _decode_weights(name: str, obj: dict[str, Any]) -> npt.NDArray[np.float32]:
+    try:
+        shape = tuple(int(n) for n in obj["shape"])
+        raw = base64.b64decode(obj["data"], validate=True)
+        return np.frombuffer(raw, dtype="<f4").reshape(shape).astype(np.float32)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError.for_field(f"params.weights.{name}", f"is not valid: {exc}") from exc
+
+
+class _Rows:
+    """A table's rows in the model's vocabulary: item index, skill slots, answers, learner starts."""
+
+    def __init__(self, lookups: tuple[dict[str, int], dict[str, int]], attempts: AttemptTable) -> None:
+        n = len(attempts)
+        lookup_i, lookup_s = lookups
+        self.item: I64 = (
+            np.array([lookup_i.get(v, 0) for v in attempts.item_names], dtype=np.int64)[attempts.item]
+            if n
+            else np.zeros(0, dtype=np.int64)
+        )
+        skill_map = np.array([lookup_s.get(v, 0) for v in attempts.skill_names] or [0], dtype=np.int64)
+        indptr = attempts.skill_indptr
+        counts = np.diff(indptr)
+        rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+        pos = np.arange(indptr[-1], dtype=np.int64) - indptr[rows]
+        keep = pos < MAX_SKILLS_PER_ROW
+        width = int(min(max(int(counts.max(initial=1)), 1), MAX_SKILLS_PER_ROW))
+        self.skills: I64 = np.zeros((n, width), dtype=np.int64)
+        self.skills[rows[keep], pos[keep]] = skill_map[attempts.skill_indices[keep]]
+        self.y: I64 = attempts.correct.astype(np.int64)
+        new = np.ones(n, dtype=bool)
+        new[1:] = attempts.learner[1:] != attempts.learner[:-1]
+        self.starts: I64 = np.flatnonzero(new).astype(np.int64)
+        self.lengths: I64 = np.diff(np.r_[self.starts, n]).astype(np.int64)
+
+
+class DKT:
+    """Deep knowledge tracing: an LSTM over answers with Rasch question embeddings (see module doc).
+
+    Hyperparameters: ``embed`` and ``hidden`` sizes, ``dropout`` (on the state read by the output),
+    ``lr`` (Adam), ``reg_item`` (L2 on the per-item ``mu`` and bias), ``batch_size`` (learners),
+    ``window`` (steps per back-propagation window), ``max_epochs``, ``patience`` (epochs without a
+    better validation AUC before stopping), ``valid_fraction``, ``seed``, ``device`` (``"auto"``,
+    ``"cpu"`` or ``"cuda"``), ``n_threads`` (CPU threads while fitting; None: PyTorch's default; 1 by
+    default, as the products are small and extra threads spin-wait on a busy machine).
+    Learned: ``items_``, ``skills_``, ``weights_`` (name -> float32 array), ``history_`` (per-epoch
+    validation AUC), ``best_epoch_``, ``device_``.
+    """
+
+    name = "dkt"
+    items_: tuple[str, ...]
+    skills_: tuple[str, ...]
+    weights_: dict[str, npt.NDArray[np.float32]]
+    history_: list[float]
+    best_epoch_: int
+    device_: str
+
+    def __init__(
+        self,
+        embed: int = 64,
+        hidden: int = 64,
+        dropout: float = 0.2,
+        lr: float = 4e-3,
+        reg_item: float = 1e-4,
+        batch_size: int = 8,
+        window: int = 100,
+        max_epochs: int = 20,
+        patience: int = 2,
+        valid_fraction: float = 0.1,
+        seed: int = 0,
+        device: str = "auto",
+        n_threads: int | None = 1,
+    ) -> None:
+        self.embed = embed
+        self.hidden = hidden
+        self.dropout = dropout
+        self.lr = lr
+        self.reg_item = reg_item
+        self.batch_size = batch_size
+        self.window = window
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.valid_fraction = valid_fraction
+        self.seed = seed
+        self.device = device
+        self.n_threads = n_threads
+
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "embed": self.embed,
+            "hidden": self.hidden,
+            "dropout": self.dropout,
+            "lr": self.lr,
+            "reg_item": self.reg_item,
+            "batch_size": self.batch_size,
+            "window": self.window,
+            "max_epochs": self.max_epochs,
+            "patience": self.patience,
+            "valid_fraction": self.valid_fraction,
+            "seed": self.seed,
+            "device": self.device,
+            "n_threads": self.n_threads,
+        }
+
+    def _validate(self) -> None:
+        problems = [
+            FieldError(k, f"must be an integer >= 1, got {getattr(self, k)!r}")
+            for k in ("embed", "hidden", "batch_size", "window", "max_epochs", "patience")
+            if not (isinstance(getattr(self, k), int) and getattr(self, k) >= 1)
+        ]
+        if not 0.0 <= self.dropout < 1.0:
+            problems.append(FieldError("dropout", f"must be in [0, 1), got {self.dropout!r}"))
+        if not self.lr > 0.0:
+            problems.append(FieldError("lr", f"must be > 0, got {self.lr!r}"))
+        if not self.reg_item >= 0.0:
+            problems.append(FieldError("reg_item", f"must be >= 0, got {self.reg_item!r}"))
+        if not 0.0 <= self.valid_fraction < 1.0:
+            problems.append(FieldError("valid_fraction", f"must be in [0, 1), got {self.valid_fraction!r}"))
+        if self.device not in ("auto", "cpu", "cuda"):
+            problems.append(FieldError("device", f"must be 'auto', 'cpu' or 'cuda', got {self.device!r}"))
+        if self.n_threads is not None and not (isinstance(self.n_threads, int) and self.n_threads >= 1):
+            problems.append(
+                FieldError("n_threads", f"must be None or an integer >= 1, got {self.n_threads!r}")
+            )
+        if problems:
+            raise ValidationError("DKT hyperparameters are not valid", problems)
+
+    # -- vocabulary -----------------------------------------------------------------------------
+    def _is_fitted(self) -> bool:
+        return "weights_" in self.__dict__
+
+    def _lookups(self) -> tuple[dict[str, int], dict[str, int]]:
+        cached: tuple[Any, Any, dict[str, int], dict[str, int]] | None = self.__dict__.get("_lookup_cache")
+        if cached is None or cached[0] is not self.items_ or cached[1] is not self.skills_:
+            cached = (
+                self.items_,
+                self.skills_,
+                {v: k + 1 for k, v in enumerate(self.items_)},
+                {v: k + 1 for k, v in enumerate(self.skills_)},
+            )
+            self.__dict__["_lookup_cache"] = cached
+        return cached[2], cached[3]
+
+    def _w(self) -> dict[str, F64]:
+        """The weights as float64 arrays (cached; inference runs in float64)."""
+        cached: tuple[Any, dict[str, F64]] | None = self.__dict__.get("_w64_cache")
+        if cached is None or cached[0] is not self.weights_:
+            w = {k: v.astype(np.float64) for k, v in self.weights_.items()}
+            w["item_mu"] = w["item_mu"][:, 0].copy()
+            w["item_bias"] = w["item_bias"][:, 0].copy()
+            w["out_w"] = w["out_w"][0].copy()
+            w["b"] = w["b_ih"] + w["b_hh"]
+            w["w_ih_t"] = np.ascontiguousarray(w["w_ih"].T)
+            w["w_hh_t"] = np.ascontiguousarray(w["w_hh"].T)
+            w["hid_h_t"] = np.ascontiguousarray(w["hid_w"][:, : self.hidden_].T)
+            w["hid_q_t"] = np.ascontiguousarray(w["hid_w"][:, self.hidden_ :].T)
+            cached = (self.weights_, w)
+            self.__dict__["_w64_cache"] = cached
+        return cached[1]
+
+    @property
+    def hidden_(self) -> int:
+        return int(self.weights_["w_hh"].shape[1])
+
+    # -- NumPy inference ------------------------------------------------------------------------
+    def _embed(self, item: I64, skills: I64, y: I64 | None) -> tuple[F64, F64 | None]:
+        """Question embeddings ``q`` (n, d) and, with answers ``y``, LSTM inputs ``x`` (n, d)."""
+        w = self._w()
+        mask = (skills > 0).astype(np.float64)
+        cnt = np.maximum(mask.sum(axis=1), 1.0)[:, None]
+        q = w["skill"][skills].sum(axis=1) / cnt + w["item_mu"][item][:, None] * (
+            w["skill_var"][skills].sum(axis=1) / cnt
+        )
+        if y is None:
+            return q, None
+        inter = (w["inter"][skills * 2 + y[:, None]] * mask[:, :, None]).sum(axis=1) / cnt
+        return q, q + inter
+
+    def _readout(self, h_prev: F64, q: F64, item: I64) -> F64:
+        w = self._w()
+        hid = np.maximum(h_prev @ w["hid_h_t"] + q @ w["hid_q_t"] + w["hid_b"], 0.0)
+        return _sigmoid(hid @ w["out_w"] + w["out_b"][0] + w["item_bias"][item])
+
+    def _lstm_step(self, g: F64, c: F64) -> tuple[F64, F64]:
+        """One LSTM step from pre-activations ``g`` (.., 4H), PyTorch's gate order i, f, g, o."""
+        hd = self.hidden_
+        i = _sigmoid(g[..., :hd])
+        f = _sigmoid(g[..., hd : 2 * hd])
+        cell = np.tanh(g[..., 2 * hd : 3 * hd])
+        o = _sigmoid(g[..., 3 * hd :])
+        c = f * c + i * cell
+        return o * np.tanh(c), c
+
+    def predict_proba(self, attempts: AttemptTable) -> F64:
+        """P(correct) of each row from the same learner's earlier rows (NumPy; no PyTorch needed)."""
+        if not self._is_fitted():
+            raise NotFittedError("DKT is not fitted yet: call fit(attempts) first")
+        _check_sorted(attempts)
+        n = len(attempts)
+        if n == 0:
+            return np.zeros(0)
+        with threadpool_limits(1, user_api="blas"):  # tiny products: threads only add waiting
+            return self._predict_rows(_Rows(self._lookups(), attempts), n)
+
+    def _predict_rows(self, rows: _Rows, n: int) -> F64:
+        w = self._w()
+        q, x = self._embed(rows.item, rows.skills, rows.y)
+        assert x is not None
+        order = np.argsort(-rows.lengths, kind="stable")
+        starts, lengths = rows.starts[order], rows.lengths[order]
+        hd = self.hidden_
+        h = np.zeros((len(starts), hd))
+        c = np.zeros((len(starts), hd))
+        h_prev = np.empty((n, hd))
+        for t in range(int(lengths[0])):
+            k = int(np.searchsorted(-lengths, -t, side="left"))  # learners with length > t
+            idx = starts[:k] + t
+            h_prev[idx] = h[:k]
+            g = x[idx] @ w["w_ih_t"] + h[:k] @ w["w_hh_t"] + w["b"]
+            h[:k], c[:k] = self._lstm_step(g, c[:k])
+        return self._readout(h_prev, q, rows.item)
+
+    # -- online ---------------------------------------------------------------------------------
+    def init_state(self) -> LearnerState:
+        size = self.hidden_ if self._is_fitted() else self.hidden
+        return {"model": self.name, "h": [0.0] * size, "c": [0.0] * size, "n": 0, "skills": {}}
+
+    def _attempt_codes(self, item: str, skills: tuple[str, ...]) -> tuple[I64, I64]:
+        lookup_i, lookup_s = self._lookups()
+        codes = [lookup_s.get(s, 0) for s in skills[:MAX_SKILLS_PER_ROW]] or [0]
+        return np.array([lookup_i.get(item, 0)], dtype=np.int64), np.array([codes], dtype=np.int64)
+
+    def _state_arrays(self, state: LearnerState) -> tuple[F64, F64]:
+        return np.asarray(state["h"], dtype=np.float64), np.asarray(state["c"], dtype=np.float64)
+
+    def p_item(self, state: LearnerState, item: str, skills: tuple[str, ...]) -> float:
+        """P(correct) on ``item`` (tagged ``skills``) now: what ``predict_proba`` gives that row."""
+        self._check_fitted()
+        item_ix, skill_ix = self._attempt_codes(item, skills)
+        q, _ = self._embed(item_ix, skill_ix, None)
+        h, _ = self._state_arrays(state)
+        return float(self._readout(h[None, :], q, item_ix)[0])
+
+    def update(self, state: LearnerState, attempt: Attempt) -> LearnerState:
+        """A new state with ``attempt`` read by the LSTM (input left unchanged)."""
+        self._check_fitted()
+        w = self._w()
+        item_ix, skill_ix = self._attempt_codes(attempt.item, attempt.skills)
+        _, x = self._embed(item_ix, skill_ix, np.array([int(attempt.correct)], dtype=np.int64))
+        assert x is not None
+        h, c = self._state_arrays(state)
+        h, c = self._lstm_step(x[0] @ w["w_ih_t"] + w["b"] + h @ w["w_hh_t"], c)
+        skills: dict[str, Any] = dict(state.get("skills", {}))
+        at = attempt.at.isoformat()
+        for code in attempt.skills:
+            prev = skills.get(code)
+            skills[code] = {
+                "n": (int(prev["n"]) if prev else 0) + 1,
+                "c": (int(prev["c"]) if prev else 0) + int(attempt.correct),
+                "last_at": at,
+            }
+        return {
+            **state,
+            "model": self.name,
+            "h": h.tolist(),
+            "c": c.tolist(),
+            "n": int(state.get("n", 0)) + 1,
+            "skills": skills,
+        }
+
+    def p_correct(self, state: LearnerState, skills: tuple[str, ...]) -> float:
+        """P(correct) on an average question tagging ``skills`` (no item difficulty)."""
+        if not skills:
+            return 0.5
+        return self.p_item(state, "", skills)
+
+    def mastery(self, state: LearnerState) -> dict[str, SkillMastery]:
+        out: dict[str, SkillMastery] = {}
+        codes = list(state.get("skills", {}))
+        if not codes:
+            return out
+        self._check_fitted()
+        _, lookup_s = self._lookups()
+        skill_ix = np.array([[lookup_s.get(code, 0)] for code in codes], dtype=np.int64)
+        item_ix = np.zeros(len(codes), dtype=np.int64)
+        q, _ = self._embed(item_ix, skill_ix, None)
+        h, _ = self._state_arrays(state)
+        ps = self._readout(np.broadcast_to(h, (len(codes), h.shape[0])), q, item_ix)
+        for code, p in zip(codes, ps.tolist(), strict=True):
+            n = int(state["skills"][code]["n"])
+            low, high = mastery_interval(p, n)
+            out[code] = SkillMastery(p, min(low, p), max(high, p), n)
+        return out
+
+    def _check_fitted(self) -> None:
+        if not self._is_fitted():
+            raise NotFittedError("DKT is not fitted yet: call fit(attempts) first")
+
+    # -- training (PyTorch) ---------------------------------------------------------------------
+    def fit(self, attempts: AttemptTable) -> Self:
+        """Train the network with early stopping on held-out learners; returns ``self``."""
+        self._validate()
+        _check_sorted(attempts)
+        if len(attempts) == 0:
+            raise ValidationError.for_field("attempts", "expected at least one attempt, got an empty table")
+        torch = require_torch()
+        used_items = np.unique(attempts.item)
+        used_skills = np.unique(attempts.skill_indices)
+        items = tuple(attempts.item_names[i] for i in used_items)
+        skills = tuple(attempts.skill_names[s] for s in used_skills)
+        lookups = ({v: k + 1 for k, v in enumerate(items)}, {v: k + 1 for k, v in enumerate(skills)})
+        rows = _Rows(lookups, attempts)
+        rng = np.random.default_rng(self.seed)
+        learners = np.arange(len(rows.starts))
+        n_valid = round(self.valid_fraction * len(learners)) if len(learners) > 1 else 0
+        perm = rng.permutation(len(learners))
+        valid, train = np.sort(perm[:n_valid]), np.sort(perm[n_valid:])
+        old_threads = torch.get_num_threads()
+        if self.n_threads is not None:
+            torch.set_num_threads(self.n_threads)
+        try:
+            weights, history, best_epoch, device = _train(
+                self, torch, rows, (len(items), len(skills)), train, valid, rng
+            )
+        finally:
+            torch.set_num_threads(old_threads)
+        self.items_, self.skills_ = items, skills  # set together with the weights: never half-fitted
+        self.weights_ = weights
+        self.history_ = history
+        self.best_epoch_ = best_epoch
+        self.device_ = device
+        return self
+
+    # -- serialisation --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"model": self.name, "hyperparameters": self.get_params()}
+        if self._is_fitted():
+            out["params"] = {
+                "items": list(self.items_),
+                "skills": list(self.skills_),
+                "weights": {k: _encode_weights(self.weights_[k]) for k in WEIGHT_NAMES},
+            }
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DKT:
+        if data.get("model") != cls.name:
+            raise ValidationError.for_field("model", f"expected 'dkt', got {data.get('model')!r}")
+        model = cls(**data.get("hyperparameters", {}))
+        prm = data.get("params")
+        if prm:
+            weights = prm.get("weights", {})
+            missing = [k for k in WEIGHT_NAMES if k not in weights]
+            if missing:
+                raise ValidationError.for_field("params.weights", f"missing {', '.join(missing)}")
+            model.items_ = tuple(str(v) for v in prm["items"])
+            model.skills_ = tuple(str(v) for v in prm["skills"])
+            model.weights_ = {k: _decode_weights(k, weights[k]) for k in WEIGHT_NAMES}
+            if model.weights_["item_mu"].shape[0] != len(model.items_) + 1:
+                raise ValidationError.for_field("params.weights.item_mu", "does not match the item list")
+            if model.weights_["skill"].shape[0] != len(model.skills_) + 1:
+                raise ValidationError.for_field("params.weights.skill", "does not match the skill list")
+        return model
+
+
+def _check_sorted(attempts: AttemptTable) -> None:
+    learner, ts = attempts.learner, attempts.timestamp
+    if len(attempts) < 2:
+        return
+    same = learner[1:] == learner[:-1]
+    bad = (learner[1:] < learner[:-1]) | (same & (ts[1:] < ts[:-1]))
+    if bad.any():
+        row = int(np.argmax(bad)) + 1
+        raise ValidationError.for_field(
+            "learner", f"rows must be sorted by learner then time; row {row} is not"
+        )
+
+
+# -- the PyTorch side (only reached from fit) -----------------------------------------------------
+def _net(torch: Any, n_items: int, n_skills: int, d: int, hd: int) -> Any:
+    nn = torch.nn
+
+    class Net(nn.Module):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.skill = nn.Embedding(n_skills + 1, d, padding_idx=0)
+            self.skill_var = nn.Embedding(n_skills + 1, d, padding_idx=0)
+            self.inter = nn.Embedding(2 * (n_skills + 1), d)
+            self.item_mu = nn.Embedding(n_items + 1, 1, padding_idx=0)
+            self.item_bias = nn.Embedding(n_items + 1, 1, padding_idx=0)
+            self.lstm = nn.LSTM(d, hd, batch_first=True)
+            self.hid = nn.Linear(hd + d, hd)
+            self.out = nn.Linear(hd, 1)
+
+        def forward(
+            self, item: torch.Tensor, skills: torch.Tensor, y: torch.Tensor, state: Any, drop: Any
+        ) -> tuple[torch.Tensor, Any, torch.Tensor]:
+            mask = (skills > 0).to(torch.float32)
+            cnt = mask.sum(-1).clamp(min=1.0).unsqueeze(-1)
+            mu = self.item_mu(item)
+            q = self.skill(skills).sum(-2) / cnt + mu * (self.skill_var(skills).sum(-2) / cnt)
+            inter = (self.inter(skills * 2 + y.unsqueeze(-1)) * mask.unsqueeze(-1)).sum(-2) / cnt
+            hs, new_state = self.lstm(q + inter, state)
+            h0 = state[0].transpose(0, 1) if state is not None else torch.zeros_like(hs[:, :1])
+            h_prev = torch.cat([h0, hs[:, :-1]], dim=1)
+            if drop is not None:
+                h_prev = h_prev * drop
+            hid = torch.relu(self.hid(torch.cat([h_prev, q], dim=-1)))
+            logit = self.out(hid).squeeze(-1) + self.item_bias(item).squeeze(-1)
+            return logit, new_state, mu.squeeze(-1) ** 2 + self.item_bias(item).squeeze(-1) ** 2
+
+    return Net()
+
+
+def _item_log_odds(rows: _Rows, learners: I64, n_items: int, shrink: float = 5.0) -> F64:
+    """Each item's log-odds of a correct answer relative to all answers, shrunk towards 0.
+
+    The starting ``bias_item`` (an IRT-like easiness), from the training learners' rows only.
+    """
+    take = np.zeros(len(rows.item), dtype=bool)
+    for g in learners.tolist():
+        take[rows.starts[g] : rows.starts[g] + rows.lengths[g]] = True
+    item, y = rows.item[take], rows.y[take]
+    mean = float(np.clip(y.mean() if y.size else 0.5, 0.01, 0.99))
+    right = np.bincount(item, weights=y, minlength=n_items + 1)
+    seen = np.bincount(item, minlength=n_items + 1).astype(np.float64)
+    odds: F64 = np.log((right + shrink * mean) / (seen - right + shrink * (1.0 - mean)))
+    odds -= np.log(mean / (1 - mean))
+    odds[0] = 0.0
+    return odds
+
+
+def _init_weights(torch: Any, net: Any, rng: np.random.Generator, d: int, hd: int, item_bias: F64) -> None:
+    """Initial weights from ``rng`` (PyTorch's default scales); ``item_mu`` starts at 0 and
+    ``item_bias`` at ``item_bias``."""
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if name.startswith(("skill", "inter")):
+                val = rng.normal(0.0, 1.0 / np.sqrt(d), tuple(p.shape))
+            elif name.startswith("item_"):
+                val = np.zeros(tuple(p.shape))
+            else:
+                fan_in = hd if name.startswith("lstm") else int(p.shape[-1]) if p.dim() > 1 else hd
+                bound = 1.0 / np.sqrt(fan_in)
+                val = rng.uniform(-bound, bound, tuple(p.shape))
+            p.copy_(torch.from_numpy(val.astype(np.float32)))
+        net.skill.weight[0].zero_()
+        net.skill_var.weight[0].zero_()
+        net.item_bias.weight.copy_(torch.from_numpy(item_bias.astype(np.float32)[:, None]))
+
+
+def _batches(rows: _Rows, learners: I64, batch_size: int) -> list[tuple[np.ndarray, ...]]:
+    """Padded (item, skills, y, mask) arrays for groups of learners of similar length."""
+    order = learners[np.argsort(-rows.lengths[learners], kind="stable")]
+    out: list[tuple[np.ndarray, ...]] = []
+    width = rows.skills.shape[1]
+    for b0 in range(0, len(order), batch_size):
+        group = order[b0 : b0 + batch_size]
+        t_max = int(rows.lengths[group].max())
+        item = np.zeros((len(group), t_max), dtype=np.int64)
+        skills = np.zeros((len(group), t_max, width), dtype=np.int64)
+        y = np.zeros((len(group), t_max), dtype=np.int64)
+        mask = np.zeros((len(group), t_max), dtype=bool)
+        for j, g in enumerate(group):
+            s, n = int(rows.starts[g]), int(rows.lengths[g])
+            item[j, :n] = rows.item[s : s + n]
+            skills[j, :n] = rows.skills[s : s + n]
+            y[j, :n] = rows.y[s : s + n]
+            mask[j, :n] = True
+        out.append((item, skills, y, mask))
+    return out
+
+
+def _train(
+    model: DKT,
+    torch: Any,
+    rows: _Rows,
+    sizes: tuple[int, int],
+    train: I64,
+    valid: I64,
+    rng: np.random.Generator,
+) -> tuple[dict[str, npt.NDArray[np.float32]], list[float], int, str]:
+    """Adam with early stopping on the ``valid`` learners' AUC (without any: the last epoch)."""
+    want_cuda = model.device == "cuda" or (model.device == "auto" and torch.cuda.is_available())
+    if model.device == "cuda" and not torch.cuda.is_available():
+        raise ValidationError.for_field("device", "cuda was asked for but no GPU is available")
+    dev = torch.device("cuda" if want_cuda else "cpu")
+    d, hd = model.embed, model.hidden
+    net = _net(torch, sizes[0], sizes[1], d, hd)
+    _init_weights(torch, net, rng, d, hd, _item_log_odds(rows, train, sizes[0]))
+    net.to(dev)
+    opt = torch.optim.Adam(net.parameters(), lr=model.lr)
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(int(rng.integers(0, 2**62)))
+
+    def tensors(batch: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
+        return tuple(torch.from_numpy(a).to(dev) for a in batch)
+
+    train_batches = [tensors(b) for b in _batches(rows, train, model.batch_size)]
+    valid_batches = [tensors(b) for b in _batches(rows, valid, 256)]
+    history: list[float] = []
+    best: tuple[float, int, dict[str, Any]] | None = None
+    keep = 1.0 - model.dropout
+    for epoch in range(model.max_epochs):
+        net.train()
+        for b in rng.permutation(len(train_batches)).tolist():
+            item, skills, y, mask = train_batches[b]
+            state = None
+            for t0 in range(0, item.shape[1], model.window):
+                sl = slice(t0, t0 + model.window)
+                m = mask[:, sl]
+                if not bool(m.any()):
+                    break
+                drop = None
+                if model.dropout > 0.0:
+                    shape = (item.shape[0], m.shape[1], hd)
+                    drop = (torch.rand(shape, generator=gen, device=dev) < keep).to(torch.float32) / keep
+                logit, state, penalty = net(item[:, sl], skills[:, sl], y[:, sl], state, drop)
+                state = (state[0].detach(), state[1].detach())
+                loss = (
+                    torch.nn.functional.binary_cross_entropy_with_logits(
+                        logit[m], y[:, sl][m].to(torch.float32)
+                    )
+                    + model.reg_item * penalty[m].mean()
+                )
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+                opt.step()
+        score = _valid_score(torch, net, valid_batches) if len(valid) else float(epoch)
+        history.append(score)
+        if best is None or score > best[0]:
+            best = (score, epoch, copy.deepcopy(net.state_dict()))
+        elif epoch - best[1] >= model.patience:
+            break
+    assert best is not None
+    sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in best[2].items()}
+    weights = {
+        "skill": sd["skill.weight"],
+        "skill_var": sd["skill_var.weight"],
+        "inter": sd["inter.weight"],
+        "item_mu": sd["item_mu.weight"],
+        "item_bias": sd["item_bias.weight"],
+        "w_ih": sd["lstm.weight_ih_l0"],
+        "w_hh": sd["lstm.weight_hh_l0"],
+        "b_ih": sd["lstm.bias_ih_l0"],
+        "b_hh": sd["lstm.bias_hh_l0"],
+        "hid_w": sd["hid.weight"],
+        "hid_b": sd["hid.bias"],
+        "out_w": sd["out.weight"],
+        "out_b": sd["out.bias"],
+    }
+    return weights, history, best[1], str(dev)
+
+
+def _valid_score(torch: Any, net: Any, batches: list[tuple[Any, ...]]) -> float:
+    """AUC on the held-out learners (minus the log loss if their answers are all alike)."""
+    net.eval()
+    ys, ps = [], []
+    with torch.no_grad():
+        for item, skills, y, mask in batches:
+            logit, _, _ = net(item, skills, y, None, None)
+            ys.append(y[mask].cpu().numpy())
+            ps.append(torch.sigmoid(logit[mask]).cpu().numpy())
+    y_all, p_all = np.concatenate(ys), np.concatenate(ps).astype(np.float64)
+    if y_all.min() == y_all.max():
+        return -log_loss(y_all, p_all)
+    return auc(y_all, p_all)
