@@ -72,6 +72,10 @@ def _staff_learner_writes(role: str, own: bool) -> int:
     return 201 if role in ("teacher", "admin") else 403
 
 
+def _staff_only_unknown(role: str, own: bool) -> int:
+    return 404 if role in ("teacher", "admin") else 403
+
+
 # (method, path, target, expectation). target: "learner", "class", "item" or None.
 ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("GET", "/api/v1/me", None, _everyone),
@@ -94,6 +98,9 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("GET", "/api/v1/learners/{learner_id}/ready", "learner", _all(200)),
     ("GET", "/api/v1/learners/{learner_id}/goals", "learner", _all(200)),
     ("POST", "/api/v1/learners/{learner_id}/goals", "learner", _staff_learner_writes),
+    ("GET", "/api/v1/classes/{class_id}/to-mark", "class", _class_reads),
+    # an unknown answer: 404 for staff, 403 for roles that may never score (own/other: tests/api/test_scoring_api.py)
+    ("POST", "/api/v1/attempts/{attempt_id}/score", None, _staff_only_unknown),
 ]
 # Request bodies by route (other writes send an attempt).
 BODIES: dict[tuple[str, str], dict[str, object]] = {
@@ -109,6 +116,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("PATCH", "/api/v1/content/{content_id}"): {"title": "Changed"},
     ("POST", "/api/v1/learners/{learner_id}/next"): {"skill_code": "ADD"},
     ("POST", "/api/v1/learners/{learner_id}/goals"): {"skills": ["MUL"], "title": "Times tables"},
+    ("POST", "/api/v1/attempts/{attempt_id}/score"): {"points": 1},
 }
 PUBLIC = {("POST", "/api/v1/auth/login"), ("GET", "/api/v1/health")}
 SESSION_ONLY = {("POST", "/api/v1/auth/logout")}
@@ -164,6 +172,7 @@ def test_route_by_role_and_owner(client: TestClient, school: TinySchool, role: s
                 class_id=school.ids.get(name, 0),
                 item_id=school.ids.get(name, 0),
                 content_id=school.ids.get(name, 0),
+                attempt_id=0,
             )
             got = _call(client, method, path, headers, school, template)
             want = expect(role, own)
@@ -175,7 +184,11 @@ def test_route_by_role_and_owner(client: TestClient, school: TinySchool, role: s
 def test_anonymous_gets_401_everywhere(client: TestClient, school: TinySchool) -> None:
     for method, template, _, _ in ROUTES:
         path = template.format(
-            learner_id=school.ids["learner1"], class_id=school.ids["classA"], item_id=1, content_id=1
+            learner_id=school.ids["learner1"],
+            class_id=school.ids["classA"],
+            item_id=1,
+            content_id=1,
+            attempt_id=1,
         )
         r = client.request(method, path, json={} if method in ("POST", "PATCH") else None)
         assert r.status_code == 401, (method, path)

@@ -104,6 +104,14 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("POST", "/content/{content_id}/video", "content", _content_writes(422)),
     # a reading has no video file (200s and others' 404s: tests/web/test_content_pages.py)
     ("GET", "/content/{content_id}/video", "content", lambda role, own: 404),
+    # teacher scoring of extended text (issue 4): the matrix sends no points (scoring: tests/web/test_to_mark.py)
+    ("GET", "/classes/{class_id}/to-mark", "class", _class_pages),
+    (
+        "POST",
+        "/classes/{class_id}/to-mark/{attempt_id}",
+        "class",
+        lambda role, own: 422 if own and role in ("teacher", "admin") else _class_pages(role, own),
+    ),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/lang")}
 SESSION_ONLY = {("POST", "/logout")}
@@ -160,6 +168,7 @@ def test_page_by_role_and_owner(
                 item_id=school.ids["ADD-0"],
                 media_id=0,
                 content_id=school.ids.get(name, 0),
+                attempt_id=0,
             )
             item = str(school.ids["ADD-0"])
             if method == "POST":
@@ -189,6 +198,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: TestClient, school: Tiny
             item_id=1,
             media_id=1,
             content_id=school.ids["C-ADD"],
+            attempt_id=1,
         )
         if method == "POST":
             r = client.post(path, data={"item_id": "1", "response": "2"}, follow_redirects=False)

@@ -21,7 +21,15 @@ from learnpath.service.access import Actor, require_learner
 from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.context import ServiceContext
 from learnpath.service.models import refresh_mastery
-from learnpath.storage.tables import AttemptRow, ItemRow, LearnerStateRow, MasteryRow, SkillRow, User
+from learnpath.storage.tables import (
+    AttemptRow,
+    ItemRow,
+    LearnerStateRow,
+    MasteryRow,
+    SkillRow,
+    TeacherScore,
+    User,
+)
 
 __all__ = [
     "AttemptResult",
@@ -115,12 +123,36 @@ def _state_for(session: Session, ctx: ServiceContext, learner_id: int) -> tuple[
         .order_by(AttemptRow.created_at, AttemptRow.id)
     )
     code_by_id = {v: k for k, v in catalog.item_ids.items()}
+    scored = teacher_scored_at(session, learner_id)
+    facts: list[tuple[datetime, int, Attempt]] = []
     for a in rows:
         code = code_by_id.get(a.item_id)
-        if code is None or _waits_for_teacher(catalog.items[code]):
+        if code is None:
             continue
-        state = model.update(state, _attempt_fact(learner_id, catalog.items[code], a))
+        at = a.created_at
+        if _waits_for_teacher(catalog.items[code]):
+            if a.id not in scored:
+                continue
+            at = scored[a.id]  # a teacher's score is evidence from the moment it is given
+        facts.append((at, a.id, _attempt_fact(learner_id, catalog.items[code], a, at)))
+    for _, _, fact in sorted(facts, key=lambda f: (f[0], f[1])):
+        state = model.update(state, fact)
     return state, model
+
+
+def state_for(session: Session, ctx: ServiceContext, learner_id: int) -> tuple[LearnerState, LearnerModel]:
+    """The learner's state in the active model (for other use cases of this package)."""
+    return _state_for(session, ctx, learner_id)
+
+
+def teacher_scored_at(session: Session, learner_id: int | None = None) -> dict[int, datetime]:
+    """When each teacher-scored attempt (of one learner, or of all) was scored, by attempt id."""
+    query = select(TeacherScore.attempt_id, TeacherScore.scored_at)
+    if learner_id is not None:
+        query = query.join(AttemptRow, AttemptRow.id == TeacherScore.attempt_id).where(
+            AttemptRow.learner_id == learner_id
+        )
+    return {attempt_id: at for attempt_id, at in session.execute(query)}
 
 
 def _waits_for_teacher(item: Item) -> bool:
@@ -128,13 +160,13 @@ def _waits_for_teacher(item: Item) -> bool:
     return item.qti is not None and item.qti.teacher_scored
 
 
-def _attempt_fact(learner_id: int, item: Item, row: AttemptRow) -> Attempt:
+def _attempt_fact(learner_id: int, item: Item, row: AttemptRow, at: datetime | None = None) -> Attempt:
     return Attempt(
         learner=learner_id,
         item=item.code,
         skills=item.skills,
         correct=row.correct,
-        at=row.created_at,
+        at=row.created_at if at is None else at,
         response=row.response,
         duration_ms=row.duration_ms,
         hints_used=row.hints_used,
@@ -248,8 +280,32 @@ def _record(
     )
     session.add(row)
     session.flush()
+    skills_out = apply_evidence(session, ctx, catalog, learner_id, item, row, state, model, at, locale)
+    answer = item.answer
+    if item.kind == "choice":
+        answer = next((f"{c.key}) {c.text}" for c in item.choices if c.key == item.answer), item.answer)
+    return AttemptResult(row.id, scored.correct, scored.score, answer, item.explanation, skills_out)
+
+
+def apply_evidence(
+    session: Session,
+    ctx: ServiceContext,
+    catalog: Catalog,
+    learner_id: int,
+    item: Item,
+    row: AttemptRow,
+    state: LearnerState,
+    model: LearnerModel,
+    at: datetime,
+    locale: str = "en",
+) -> list[tuple[SkillProgress, float | None]]:
+    """Fold a scored attempt (evidence at ``at``) into the learner state, mastery rows and spaced review.
+
+    ``state`` is the learner's state before it (from ``_state_for``); used for answers scored on submit and
+    for answers a teacher scores later (service/scoring.py)."""
+    correct = bool(row.correct)
     before = model.mastery(state)
-    state = model.update(state, _attempt_fact(learner_id, item, row))
+    state = model.update(state, _attempt_fact(learner_id, item, row, at))
     version, _ = ctx.active_model(session)
     srow = session.get(LearnerStateRow, learner_id)
     replayed = srow is None or srow.model_version_id != version
@@ -270,8 +326,8 @@ def _record(
             mrow = MasteryRow(learner_id=learner_id, skill_id=skill.id, n_correct=0, recent_wrong=0)
             session.add(mrow)
         mrow.p_mastery, mrow.low, mrow.high, mrow.n_attempts = m.p_mastery, m.low, m.high, m.n_attempts
-        mrow.n_correct = (mrow.n_correct or 0) + int(scored.correct)
-        mrow.recent_wrong = 0 if scored.correct else (mrow.recent_wrong or 0) + 1
+        mrow.n_correct = (mrow.n_correct or 0) + int(correct)
+        mrow.recent_wrong = 0 if correct else (mrow.recent_wrong or 0) + 1
         mrow.last_attempt_at = at
         prev = before.get(code)
         skills_out.append((_progress(skill, mrow, rules, locale), prev.p_mastery if prev else None))
@@ -284,14 +340,11 @@ def _record(
         catalog,
         learner_id,
         item.skills,
-        scored.correct,
+        correct,
         at,
         {c: after[c].p_mastery for c in item.skills},
     )
-    answer = item.answer
-    if item.kind == "choice":
-        answer = next((f"{c.key}) {c.text}" for c in item.choices if c.key == item.answer), item.answer)
-    return AttemptResult(row.id, scored.correct, scored.score, answer, item.explanation, skills_out)
+    return skills_out
 
 
 def _record_for_teacher(

@@ -46,7 +46,7 @@ from learnpath.learner.registry import MODELS, build_model, model_from_dict
 from learnpath.service.access import Actor, require_role
 from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.context import ServiceContext
-from learnpath.storage.tables import AttemptRow, LearnerStateRow, MasteryRow, ModelVersion
+from learnpath.storage.tables import AttemptRow, LearnerStateRow, MasteryRow, ModelVersion, TeacherScore
 
 __all__ = [
     "DEFAULT_FIT_MODEL",
@@ -137,7 +137,7 @@ class LoadedAttempts:
     at: list[datetime]
     duration_ms: list[int | None]
     hints_used: list[int]
-    fingerprint: tuple[int, int]
+    fingerprint: tuple[int, int, int]
     """(number of attempt rows, highest attempt id) when loaded: tells whether attempts came in since."""
 
     def facts(self, rows: range | npt.NDArray[np.int64]) -> list[Attempt]:
@@ -165,9 +165,10 @@ def is_heldout(learner_id: int, share: float = HELDOUT_SHARE) -> bool:
     return int.from_bytes(digest[:8], "big") < share * 2**64
 
 
-def _fingerprint(session: Session) -> tuple[int, int]:
+def _fingerprint(session: Session) -> tuple[int, int, int]:
     count, top = session.execute(select(func.count(AttemptRow.id), func.max(AttemptRow.id))).one()
-    return int(count or 0), int(top or 0)
+    marked = session.scalar(select(func.count()).select_from(TeacherScore))
+    return int(count or 0), int(top or 0), int(marked or 0)
 
 
 def _waits_for_teacher(item: Item) -> bool:
@@ -177,12 +178,17 @@ def _waits_for_teacher(item: Item) -> bool:
 
 def load_attempts(session: Session) -> LoadedAttempts:
     """Every attempt the learner model sees (on an item with skills, not waiting for a teacher's score),
-    sorted by learner, time and id: the order ``learning`` replays them in."""
+    sorted by learner, time and id: the order ``learning`` replays them in. An answer a teacher scored
+    counts from the moment it was scored (service/scoring.py)."""
     fingerprint = _fingerprint(session)
     catalog = load_catalog(session)
     code_by_id = {v: k for k, v in catalog.item_ids.items()}
-    rows = session.execute(
+    scored: dict[int, datetime] = {
+        aid: when for aid, when in session.execute(select(TeacherScore.attempt_id, TeacherScore.scored_at))
+    }
+    rows: Any = session.execute(
         select(
+            AttemptRow.id,
             AttemptRow.learner_id,
             AttemptRow.item_id,
             AttemptRow.correct,
@@ -191,6 +197,14 @@ def load_attempts(session: Session) -> LoadedAttempts:
             AttemptRow.hints_used,
         ).order_by(AttemptRow.learner_id, AttemptRow.created_at, AttemptRow.id)
     )
+    if scored:  # teacher-scored answers move to their scoring time
+        rows = sorted(
+            (
+                (aid, lid, iid, ok, scored.get(aid, created), dur, hint)
+                for aid, lid, iid, ok, created, dur, hint in rows
+            ),
+            key=lambda r: (r[1], r[4], r[0]),
+        )
     learner: list[int] = []
     item_pos: list[int] = []
     correct: list[int] = []
@@ -198,9 +212,9 @@ def load_attempts(session: Session) -> LoadedAttempts:
     duration: list[int | None] = []
     hints: list[int] = []
     item_names: dict[str, int] = {}
-    for learner_id, item_id, ok, created, dur, hint in rows:
+    for attempt_id, learner_id, item_id, ok, created, dur, hint in rows:
         code = code_by_id.get(item_id)
-        if code is None or _waits_for_teacher(catalog.items[code]):
+        if code is None or (_waits_for_teacher(catalog.items[code]) and attempt_id not in scored):
             continue
         learner.append(learner_id)
         item_pos.append(item_names.setdefault(code, len(item_names)))

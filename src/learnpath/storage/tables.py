@@ -61,6 +61,7 @@ __all__ = [
     "SkillInterest",
     "SkillMemory",
     "SkillRow",
+    "TeacherScore",
     "UTCDateTime",
     "User",
 ]
@@ -524,3 +525,23 @@ class GoalSkill(Base):
 # A learner's classes are looked up on every next-steps request (class-wide must-do work); the primary key
 # (class_id, learner_id) cannot serve that lookup.
 Index("ix_class_learners_learner_id", ClassLearner.learner_id)
+
+
+# ---------------------------------------------------------------- teacher scoring of QTI extended text (issue 4)
+
+
+class TeacherScore(Base):
+    """A teacher's score of an answer that only a teacher can score (QTI extended text).
+
+    An attempt on a teacher-scored item waits for a teacher while it has no row here; once scored its
+    ``score`` and ``correct`` are set from these points and it counts as evidence at ``scored_at``."""
+
+    __tablename__ = "teacher_scores"
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    teacher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    points: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    scored_at: Mapped[datetime]

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, Response
 from learnpath.core.items import Item
 from learnpath.core.qti import responses_from_form
 from learnpath.errors import ValidationError
-from learnpath.service import content, learning, next_steps, qti_import, resources
+from learnpath.service import content, learning, next_steps, qti_import, resources, scoring
 from learnpath.service.access import require_role
 from learnpath.web import next_views
 from learnpath.web.charts import group_by_grade
@@ -150,5 +150,6 @@ def learner_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) ->
         "groups": group_by_grade(progress.skills),
         "n_mastered": sum(1 for s in progress.skills if s.level == "mastered"),
         "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
+        "marks": scoring.teacher_marks(ctx, user.actor, learner_id, limit=5),
     }
     return render(request, "learner.html", context, user=user)

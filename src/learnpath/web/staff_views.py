@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from learnpath.service import classes, models, roster
+from learnpath.service import classes, models, roster, scoring
 from learnpath.service.access import require_role
 from learnpath.web.charts import heatmap_rows
 from learnpath.web.deps import Ctx, SignedIn
@@ -25,7 +25,11 @@ def class_list(request: Request, ctx: Ctx, user: SignedIn) -> Response:
 def class_page(request: Request, ctx: Ctx, user: SignedIn, class_id: int) -> Response:
     """The mastery heatmap (learners x skills), who is struggling on what, and the latest answers."""
     overview = classes.class_overview(ctx, user.actor, class_id)
-    context = {"overview": overview, "rows": heatmap_rows(overview)}
+    context = {
+        "overview": overview,
+        "rows": heatmap_rows(overview),
+        "to_mark": scoring.count_to_mark(ctx, user.actor, class_id),
+    }
     return render(request, "class.html", context, user=user)
 
 

@@ -18,6 +18,7 @@ from learnpath.web import (
     auth_views,
     content_views,
     learn_views,
+    marking_views,
     next_views,
     path_views,
     placement_views,
@@ -31,7 +32,16 @@ __all__ = ["handle_web_error", "router"]
 log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth_views, learn_views, staff_views, next_views, path_views, content_views, placement_views):
+for module in (
+    auth_views,
+    learn_views,
+    staff_views,
+    next_views,
+    path_views,
+    content_views,
+    placement_views,
+    marking_views,
+):
     router.include_router(module.router)
 
 

@@ -7,6 +7,7 @@ from learnpath.api.routes import content as content_routes
 from learnpath.api.routes import models as model_routes
 from learnpath.api.routes import next_steps as next_steps_routes
 from learnpath.api.routes import paths as paths_routes
+from learnpath.api.routes import scoring as scoring_routes
 
 api_router = APIRouter(prefix="/api/v1")
 for module in (
@@ -20,6 +21,7 @@ for module in (
     next_steps_routes,
     paths_routes,
     model_routes,
+    scoring_routes,
 ):
     api_router.include_router(module.router)
 

@@ -1,4 +1,4 @@
-"""curriculum frameworks, CASE items and associations, imports (issue 4)
+"""curriculum frameworks, CASE items and associations, imports; teacher scores of extended text (issue 4)
 
 Revision ID: 0002_curriculum
 Revises: 0001_create_core_tables
@@ -76,9 +76,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("item_id", "path", name=op.f("pk_item_media")),
     )
     op.create_index(op.f("ix_item_media_media_id"), "item_media", ["media_id"])
+    # teacher scores of QTI extended-text answers (issue 4)
+    op.create_table(
+        "teacher_scores",
+        sa.Column("attempt_id", sa.Integer(), nullable=False),
+        sa.Column("teacher_id", sa.Integer(), nullable=True),
+        sa.Column("points", sa.Float(), nullable=False),
+        sa.Column("max_points", sa.Float(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["attempt_id"],
+            ["attempts.id"],
+            name=op.f("fk_teacher_scores_attempt_id_attempts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["teacher_id"], ["users.id"], name=op.f("fk_teacher_scores_teacher_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("attempt_id", name=op.f("pk_teacher_scores")),
+    )
+    op.create_index(op.f("ix_teacher_scores_teacher_id"), "teacher_scores", ["teacher_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_teacher_scores_teacher_id"), table_name="teacher_scores")
+    op.drop_table("teacher_scores")
     op.drop_index(op.f("ix_item_media_media_id"), table_name="item_media")
     op.drop_table("item_media")
     op.drop_table("media_files")
