@@ -207,3 +207,16 @@ def test_the_skill_web_holds_the_path_its_ancestors_and_what_the_goal_unlocks(
     assert set(web.edges) == {("ADD", "SUB"), ("ADD", "MUL")}
     _, web = skill_web(ctx, teacher, lid, ["SUB"], max_nodes=1)
     assert web.path == ["SUB"] and {s.code for s in web.skills} == {"SUB"} and web.truncated
+
+
+def test_a_short_standard_code_finds_the_one_skill_it_ends() -> None:
+    from learnpath.core.graph import SkillGraph
+    from learnpath.service.paths import _resolve_code
+
+    graph = SkillGraph.build(
+        ["CCSS.Math.Content.5.NF.B.4", "CCSS.Math.Content.4.NF.B.4", "X.1.A", "Y.1.A"], []
+    )
+    assert _resolve_code(graph, "5.NF.B.4") == "CCSS.Math.Content.5.NF.B.4"
+    assert _resolve_code(graph, "NF.B.4") == "NF.B.4"  # ambiguous: left for the path to reject
+    assert _resolve_code(graph, "1.A") == "1.A"
+    assert _resolve_code(graph, "X.1.A") == "X.1.A"

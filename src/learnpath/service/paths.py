@@ -200,6 +200,15 @@ def _path(
     return path, steps
 
 
+def _resolve_code(graph: SkillGraph[str], code: str) -> str:
+    """``code`` itself when it is a skill; else the one skill whose code ends in ``.code`` (so ``5.NF.B.4``
+    finds ``CCSS.Math.Content.5.NF.B.4``); unknown or ambiguous codes are left for the path to reject."""
+    if graph.has(code):
+        return code
+    matches = [c for c in graph.skills if c.endswith("." + code)]
+    return matches[0] if len(matches) == 1 else code
+
+
 def _learner_path(
     session: Session, learner: User | None, goal_codes: Sequence[str], locale: str
 ) -> tuple[LearnerPath, _Learner, LearningPath[str]]:
@@ -207,7 +216,7 @@ def _learner_path(
     learner_id = learner.id if learner else None
     data = _load(session, learner_id)
     from_plan = False
-    goals = list(dict.fromkeys(c.strip() for c in goal_codes if c.strip()))
+    goals = list(dict.fromkeys(_resolve_code(data.graph, c.strip()) for c in goal_codes if c.strip()))
     if not goals and learner_id is not None:
         goals = active_goal_skills(session, learner_id)
         from_plan = True
