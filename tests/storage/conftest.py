@@ -42,6 +42,7 @@ from learnpath.storage.tables import (
     SkillInterest,
     SkillMemory,
     SkillRow,
+    TeacherScore,
     User,
 )
 
@@ -132,6 +133,8 @@ def every_row() -> list[Base]:
         PlacementRow(id=98, learner_id=11, status="done", state={"diagnostic": {"format": 1}, "used": [50]},
                      result={"questions": 1, "skills": {"MUL": {"p_known": 0.81, "known": True}}}, n_questions=1,
                      started_at=T0, finished_at=T0 + timedelta(minutes=2)),
+        TeacherScore(attempt_id=70, teacher_id=10, points=1.5, max_points=2.0, comment="¡Muy bien!\nGood.",
+                     scored_at=T0 + timedelta(hours=1)),
     ]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from learnpath.core.evidence import Attempt
 from learnpath.core.items import Item, score_response
 from learnpath.core.mastery import MasteryLevel, MasteryRules
+from learnpath.core.qti import QtiItem
 from learnpath.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from learnpath.learner.base import LearnerModel, LearnerState
 from learnpath.recommend.next_item import LearnerView, NextItemPolicy, Reason
@@ -158,6 +159,13 @@ def teacher_scored_at(session: Session, learner_id: int | None = None) -> dict[i
 def _waits_for_teacher(item: Item) -> bool:
     """Answers to this item are scored by a teacher, so the learner model does not see them as they are."""
     return item.qti is not None and item.qti.teacher_scored
+
+
+def _item_waits(session: Session, item_id: int) -> bool:
+    """Answers to this item wait for a teacher's score (read from the item row; no catalog needed)."""
+    row = session.get(ItemRow, item_id)
+    qti = row.body.get("qti") if row is not None else None
+    return isinstance(qti, dict) and QtiItem.from_dict(qti).teacher_scored
 
 
 def _attempt_fact(learner_id: int, item: Item, row: AttemptRow, at: datetime | None = None) -> Attempt:
@@ -415,8 +423,9 @@ def _learner_progress(session: Session, learner: User, locale: str, recent: int)
     }
     progress = [_progress(s, rows.get(s.id), rules, locale) for s in skills]
     latest = session.execute(
-        select(AttemptRow, ItemRow.code)
+        select(AttemptRow, ItemRow.code, ItemRow.kind, TeacherScore.attempt_id)
         .join(ItemRow, ItemRow.id == AttemptRow.item_id)
+        .outerjoin(TeacherScore, TeacherScore.attempt_id == AttemptRow.id)
         .where(AttemptRow.learner_id == learner.id)
         .order_by(AttemptRow.created_at.desc(), AttemptRow.id.desc())
         .limit(recent)
@@ -440,7 +449,8 @@ def _learner_progress(session: Session, learner: User, locale: str, recent: int)
                 "at": a.created_at,
                 "duration_ms": a.duration_ms,
                 "hints_used": a.hints_used,
+                "waiting_for_teacher": kind == "qti" and marked is None and _item_waits(session, a.item_id),
             }
-            for a, code in latest
+            for a, code, kind, marked in latest
         ],
     )
