@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _report import write_section  # bench/_report.py (the script folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path("/work/shared/data")
 PEER = ROOT / ".peers/pybkt/bin/python"
@@ -275,17 +277,6 @@ def report(args: argparse.Namespace, real: list[dict[str, Any]], scale: list[dic
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("" if nxt < 0 else old[nxt:])
-    path.write_text(new.rstrip("\n") + "\n")
-
-
 machine_line = ""
 
 
@@ -317,7 +308,7 @@ def main() -> None:
     text = report(args, real, scale)
     print(text)
     if not args.no_write:
-        write_section(ROOT / "docs/benchmarks.md", text)
+        write_section(ROOT / "docs/benchmarks.md", text, SECTION)
 
 
 if __name__ == "__main__":

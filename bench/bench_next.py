@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from _report import write_section  # bench/_report.py (the script folder is on sys.path)
 
 from learnpath.core.graph import SkillGraph
 from learnpath.recommend.choices import ChoicePolicy, Curriculum, LearnerSnapshot, MustDo, SkillFacts
@@ -122,17 +123,6 @@ def run(n_skills: int, n_learners: int, repeat: int) -> dict[str, float]:
     }
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("" if nxt < 0 else old[nxt:])
-    path.write_text(new.rstrip("\n") + "\n")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--learners", type=int, default=200)
@@ -165,7 +155,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
-        write_section(ROOT / "docs/benchmarks.md", text)
+        write_section(ROOT / "docs/benchmarks.md", text, SECTION)
 
 
 if __name__ == "__main__":

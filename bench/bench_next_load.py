@@ -38,6 +38,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from _report import write_section  # bench/_report.py (the script folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Next-step choices: API under load"
 TAGS = ("animals", "art", "building", "cooking", "games", "money", "music", "nature", "space", "sports")
@@ -252,17 +254,6 @@ def percentile(xs: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q / 100 * (len(s) - 1)))] if s else float("nan")
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("" if nxt < 0 else old[nxt:])
-    path.write_text(new.rstrip("\n") + "\n")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--learners", type=int, default=100_000)
@@ -362,7 +353,7 @@ def main() -> None:
         if res["errors"]:
             print("first errors:", res["errors"][:3])
     if not args.no_write:
-        write_section(ROOT / "docs/benchmarks.md", text + "\n")
+        write_section(ROOT / "docs/benchmarks.md", text + "\n", SECTION)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from _report import write_section  # bench/_report.py (the script folder is on sys.path)
 
 from learnpath.core.graph import SkillGraph
 from learnpath.core.paths import DEFAULT_PACE, path_to_goal, ready_to_learn
@@ -189,24 +190,13 @@ def report(results: list[dict[str, object]], command: str, machine: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION)
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + (old[nxt + 1 :] if nxt != -1 else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=300, help="simulated learners (default 300)")
     parser.add_argument("--goals", type=int, default=5, help="goal draws per learner (default 5)")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument(
-        "--machine", default="x86_64 shared by 8 agents at once", help="words for the machine in the report"
+        "--machine", default="x86_64, shared", help="words for the machine in the report"
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -216,7 +206,7 @@ def main() -> None:
     text = report(results, command, args.machine)
     print(text)
     if not args.no_write:
-        write_section(ROOT / "docs" / "benchmarks.md", text)
+        write_section(ROOT / "docs" / "benchmarks.md", text, SECTION)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _report import write_section  # bench/_report.py (the script folder is on sys.path)
 
 from learnpath.cli.simulate import load_curriculum
 from learnpath.core.graph import SkillGraph
@@ -198,17 +199,6 @@ def render(rows: list[dict[str, Any]], speed: dict[str, Any], learners: int, see
     return "\n".join(out) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("" if nxt < 0 else old[nxt:])
-    path.write_text(new.rstrip("\n") + "\n")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--learners", type=int, default=100)
@@ -223,7 +213,7 @@ def main() -> None:
     text = render(rows, speed, args.learners, args.seed, load)
     print(text)
     if not args.no_write:
-        write_section(ROOT / "docs" / "benchmarks.md", text)
+        write_section(ROOT / "docs" / "benchmarks.md", text, SECTION)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _report import write_section  # bench/_report.py (the script folder is on sys.path)
 
 from learnpath.core.evidence import Attempt
 from learnpath.learner.base import AttemptTable, LearnerState
@@ -123,17 +124,6 @@ def report(results: dict[str, list[dict[str, float]]], n: int, load: tuple[float
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("" if nxt < 0 else old[nxt:])
-    path.write_text(new.rstrip("\n") + "\n")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100_000, help="timed updates per round")
@@ -149,7 +139,7 @@ def main() -> None:
     text = report(results, args.n, (load_start, os.getloadavg()[0]))
     print(text)
     if not args.no_write:
-        write_section(ROOT / "docs/benchmarks.md", text)
+        write_section(ROOT / "docs/benchmarks.md", text, SECTION)
 
 
 if __name__ == "__main__":

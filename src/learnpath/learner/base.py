@@ -27,7 +27,7 @@ import numpy.typing as npt
 from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, ValidationError
 
-__all__ = ["AttemptTable", "LearnerModel", "LearnerState", "SkillMastery", "mastery_interval"]
+__all__ = ["AttemptTable", "LearnerModel", "LearnerState", "SkillMastery", "check_sorted", "mastery_interval"]
 
 LearnerState = dict[str, Any]
 """A learner's state in one model: JSON-able, treated as immutable by every model."""
@@ -52,6 +52,22 @@ class SkillMastery:
             "high": self.high,
             "n_attempts": self.n_attempts,
         }
+
+
+def check_sorted(attempts: AttemptTable) -> None:
+    """Refuse a table whose rows are not sorted by learner, then time (models read histories in order)."""
+    learner, ts = attempts.learner, attempts.timestamp
+    if len(attempts) < 2:
+        return
+    same = learner[1:] == learner[:-1]
+    bad = (learner[1:] < learner[:-1]) | (same & (ts[1:] < ts[:-1]))
+    if bad.any():
+        row = int(np.argmax(bad)) + 1
+        raise ValidationError.for_field(
+            "learner",
+            f"rows must be sorted by learner then time; row {row} (learner {int(learner[row])}, "
+            f"time {float(ts[row])}) comes after learner {int(learner[row - 1])}, time {float(ts[row - 1])}",
+        )
 
 
 def mastery_interval(p: float, n: int) -> tuple[float, float]:

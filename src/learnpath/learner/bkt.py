@@ -43,7 +43,7 @@ import numpy.typing as npt
 from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, NotFittedError, ValidationError
 from learnpath.learner import _bkt_kernels as kernels
-from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, mastery_interval
+from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, check_sorted, mastery_interval
 
 __all__ = ["BKT", "BKTParams", "simulate_attempts"]
 
@@ -85,21 +85,6 @@ def _evidence(attempts: AttemptTable) -> npt.NDArray[np.int8]:
         return attempts.correct.astype(np.int8, copy=False)
     hinted = np.nan_to_num(attempts.hints, nan=0.0) > 0
     return (attempts.correct.astype(bool) & ~hinted).astype(np.int8)
-
-
-def _check_sorted(attempts: AttemptTable) -> None:
-    learner, ts = attempts.learner, attempts.timestamp
-    if len(attempts) < 2:
-        return
-    same = learner[1:] == learner[:-1]
-    bad = (learner[1:] < learner[:-1]) | (same & (ts[1:] < ts[:-1]))
-    if bad.any():
-        row = int(np.argmax(bad)) + 1
-        raise ValidationError.for_field(
-            "learner",
-            f"rows must be sorted by learner then time; row {row} (learner {int(learner[row])}, "
-            f"time {float(ts[row])}) comes after learner {int(learner[row - 1])}, time {float(ts[row - 1])}",
-        )
 
 
 def _online_row(prm: BKTParams, per_item: dict[str, tuple[float, float]] | None) -> tuple[Any, ...]:
@@ -231,7 +216,7 @@ class BKT:
     def fit(self, attempts: AttemptTable) -> Self:
         """Learn each skill's parameters by EM with restarts; returns ``self``."""
         self._check_hyperparameters()
-        _check_sorted(attempts)
+        check_sorted(attempts)
         if len(attempts) == 0:
             raise ValidationError.for_field("attempts", "expected at least one attempt, got an empty table")
         n_skills = len(attempts.skill_names)
@@ -310,7 +295,7 @@ class BKT:
         """P(correct) for each row from the same learner's earlier rows (forward pass)."""
         if "params_" not in self.__dict__:
             raise NotFittedError("BKT is not fitted yet: call fit(attempts) first")
-        _check_sorted(attempts)
+        check_sorted(attempts)
         prms = [self.params_for(s) for s in attempts.skill_names]
         prior = np.array([p.prior for p in prms], dtype=np.float64)
         learn = np.array([p.learn for p in prms], dtype=np.float64)

@@ -42,7 +42,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, NotFittedError, ValidationError
-from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, mastery_interval
+from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, check_sorted, mastery_interval
 from learnpath.learner.metrics import auc, log_loss
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -275,7 +275,7 @@ class DKT:
         """P(correct) of each row from the same learner's earlier rows (NumPy; no PyTorch needed)."""
         if not self._is_fitted():
             raise NotFittedError("DKT is not fitted yet: call fit(attempts) first")
-        _check_sorted(attempts)
+        check_sorted(attempts)
         n = len(attempts)
         if n == 0:
             return np.zeros(0)
@@ -380,7 +380,7 @@ class DKT:
     def fit(self, attempts: AttemptTable) -> Self:
         """Train the network with early stopping on held-out learners; returns ``self``."""
         self._validate()
-        _check_sorted(attempts)
+        check_sorted(attempts)
         if len(attempts) == 0:
             raise ValidationError.for_field("attempts", "expected at least one attempt, got an empty table")
         torch = require_torch()
@@ -441,19 +441,6 @@ class DKT:
             if model.weights_["skill"].shape[0] != len(model.skills_) + 1:
                 raise ValidationError.for_field("params.weights.skill", "does not match the skill list")
         return model
-
-
-def _check_sorted(attempts: AttemptTable) -> None:
-    learner, ts = attempts.learner, attempts.timestamp
-    if len(attempts) < 2:
-        return
-    same = learner[1:] == learner[:-1]
-    bad = (learner[1:] < learner[:-1]) | (same & (ts[1:] < ts[:-1]))
-    if bad.any():
-        row = int(np.argmax(bad)) + 1
-        raise ValidationError.for_field(
-            "learner", f"rows must be sorted by learner then time; row {row} is not"
-        )
 
 
 # -- the PyTorch side (only reached from fit) -----------------------------------------------------

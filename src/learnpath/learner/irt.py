@@ -29,7 +29,7 @@ import numpy.typing as npt
 from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, NotFittedError, ValidationError
 from learnpath.learner import _irt_kernels as kernels
-from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery
+from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, check_sorted
 
 __all__ = ["IRT", "IRT2PL", "Elo", "fit_joint_map"]
 
@@ -159,7 +159,7 @@ class _Ability:
     def predict_proba(self, attempts: AttemptTable) -> F64:
         """P(correct) of each row from the learner's earlier rows in ``attempts`` (items frozen)."""
         self._check_fitted()
-        _check_sorted(attempts)
+        check_sorted(attempts)
         a_row, b_row = self._row_params(attempts)
         alpha, beta = self._rates()
         mu0, var0 = self._prior()
@@ -270,21 +270,8 @@ class _Ability:
         raise NotImplementedError
 
 
-def _check_sorted(attempts: AttemptTable) -> None:
-    learner, ts = attempts.learner, attempts.timestamp
-    if len(attempts) < 2:
-        return
-    same = learner[1:] == learner[:-1]
-    bad = (learner[1:] < learner[:-1]) | (same & (ts[1:] < ts[:-1]))
-    if bad.any():
-        row = int(np.argmax(bad)) + 1
-        raise ValidationError.for_field(
-            "learner", f"rows must be sorted by learner then time; row {row} is not"
-        )
-
-
 def _check_table(attempts: AttemptTable) -> None:
-    _check_sorted(attempts)
+    check_sorted(attempts)
     if len(attempts) == 0:
         raise ValidationError.for_field("attempts", "expected at least one attempt, got an empty table")
 
