@@ -195,9 +195,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=300, help="simulated learners (default 300)")
     parser.add_argument("--goals", type=int, default=5, help="goal draws per learner (default 5)")
     parser.add_argument("--seed", type=int, default=20261123)
-    parser.add_argument(
-        "--machine", default="x86_64, shared", help="words for the machine in the report"
-    )
+    parser.add_argument("--machine", default="x86_64, shared", help="words for the machine in the report")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     results = [run(shape, args.learners, args.goals, args.seed) for shape in ("strands", "uniform")]
