@@ -52,6 +52,11 @@ class Item:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     qti: QtiItem | None = None
 
+    @property
+    def teacher_scored(self) -> bool:
+        """Answers are scored by a teacher (QTI extended text), so they are no evidence until scored."""
+        return self.qti is not None and self.qti.teacher_scored
+
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:

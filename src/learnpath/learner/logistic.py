@@ -458,24 +458,13 @@ class BestLRPlus(LogisticModel):
 
 
 class Best(BestLRPlus):
-    """The model the app uses by default: Best-LR+ with DAS3H windows counted in attempts (``skill_steps``).
+    """The model the evaluation chose: Best-LR+ with DAS3H windows counted in attempts (``skill_steps``).
 
     Chosen by test AUC (docs/benchmarks.md). The Gervet and pyKT data sets carry no clock (a row's time is its
     position), so the time windows only repeated the counts there and are left out (fit time halves).
     """
 
     name = "best"
-    default_features: ClassVar[tuple[str, ...]] = (
-        "item",
-        "skill",
-        "skill_counts",
-        "skill_steps",
-        "total_counts",
-        "item_counts",
-        "skill_recent",
-        "skill_pattern",
-        "skill_streak",
-        "skill_elapsed",
-        "learner_recent",
-        "ability",
+    default_features: ClassVar[tuple[str, ...]] = tuple(
+        "skill_steps" if f == "skill_windows" else f for f in BestLRPlus.default_features
     )

@@ -131,7 +131,7 @@ def _state_for(session: Session, ctx: ServiceContext, learner_id: int) -> tuple[
         if code is None:
             continue
         at = a.created_at
-        if _waits_for_teacher(catalog.items[code]):
+        if catalog.items[code].teacher_scored:
             if a.id not in scored:
                 continue
             at = scored[a.id]  # a teacher's score is evidence from the moment it is given
@@ -156,15 +156,9 @@ def teacher_scored_at(session: Session, learner_id: int | None = None) -> dict[i
     return {attempt_id: at for attempt_id, at in session.execute(query)}
 
 
-def _waits_for_teacher(item: Item) -> bool:
-    """Answers to this item are scored by a teacher, so the learner model does not see them as they are."""
-    return item.qti is not None and item.qti.teacher_scored
-
-
-def _item_waits(session: Session, item_id: int) -> bool:
-    """Answers to this item wait for a teacher's score (read from the item row; no catalog needed)."""
-    row = session.get(ItemRow, item_id)
-    qti = row.body.get("qti") if row is not None else None
+def _body_teacher_scored(body: dict[str, Any]) -> bool:
+    """Whether a stored item body is teacher-scored (for lists that read item rows, not the catalog)."""
+    qti = body.get("qti")
     return isinstance(qti, dict) and QtiItem.from_dict(qti).teacher_scored
 
 
@@ -423,7 +417,7 @@ def _learner_progress(session: Session, learner: User, locale: str, recent: int)
     }
     progress = [_progress(s, rows.get(s.id), rules, locale) for s in skills]
     latest = session.execute(
-        select(AttemptRow, ItemRow.code, ItemRow.kind, TeacherScore.attempt_id)
+        select(AttemptRow, ItemRow.code, ItemRow.kind, ItemRow.body, TeacherScore.attempt_id)
         .join(ItemRow, ItemRow.id == AttemptRow.item_id)
         .outerjoin(TeacherScore, TeacherScore.attempt_id == AttemptRow.id)
         .where(AttemptRow.learner_id == learner.id)
@@ -449,8 +443,8 @@ def _learner_progress(session: Session, learner: User, locale: str, recent: int)
                 "at": a.created_at,
                 "duration_ms": a.duration_ms,
                 "hints_used": a.hints_used,
-                "waiting_for_teacher": kind == "qti" and marked is None and _item_waits(session, a.item_id),
+                "waiting_for_teacher": kind == "qti" and marked is None and _body_teacher_scored(body),
             }
-            for a, code, kind, marked in latest
+            for a, code, kind, body, marked in latest
         ],
     )

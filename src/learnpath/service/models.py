@@ -38,7 +38,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnpath.core.evidence import Attempt
-from learnpath.core.items import Item
 from learnpath.errors import ConflictError, NotFittedError, ValidationError
 from learnpath.learner.base import AttemptTable, LearnerModel, LearnerState, SkillMastery
 from learnpath.learner.metrics import score_all
@@ -171,11 +170,6 @@ def _fingerprint(session: Session) -> tuple[int, int, int]:
     return int(count or 0), int(top or 0), int(marked or 0)
 
 
-def _waits_for_teacher(item: Item) -> bool:
-    """Answers a teacher scores (QTI extended text) are no evidence for the model (as in learning.py)."""
-    return item.qti is not None and item.qti.teacher_scored
-
-
 def load_attempts(session: Session) -> LoadedAttempts:
     """Every attempt the learner model sees (on an item with skills, not waiting for a teacher's score),
     sorted by learner, time and id: the order ``learning`` replays them in. An answer a teacher scored
@@ -214,7 +208,7 @@ def load_attempts(session: Session) -> LoadedAttempts:
     item_names: dict[str, int] = {}
     for attempt_id, learner_id, item_id, ok, created, dur, hint in rows:
         code = code_by_id.get(item_id)
-        if code is None or (_waits_for_teacher(catalog.items[code]) and attempt_id not in scored):
+        if code is None or (catalog.items[code].teacher_scored and attempt_id not in scored):
             continue
         learner.append(learner_id)
         item_pos.append(item_names.setdefault(code, len(item_names)))

@@ -85,7 +85,7 @@ def _teacher_item_ids(catalog: Catalog) -> dict[int, Item]:
     return {
         catalog.item_ids[code]: item
         for code, item in catalog.items.items()
-        if item.qti is not None and item.qti.teacher_scored and code in catalog.item_ids
+        if item.teacher_scored and code in catalog.item_ids
     }
 
 
@@ -168,7 +168,7 @@ def score_answer(
         catalog = load_catalog(session)
         item_row = session.get(ItemRow, attempt.item_id)
         item = catalog.items.get(item_row.code) if item_row is not None else None
-        if item is None or item.qti is None or not item.qti.teacher_scored:
+        if item is None or not item.teacher_scored:
             raise ConflictError(
                 f"answer {attempt_id} was scored on submit; only a teacher-scored answer can be"
             )
