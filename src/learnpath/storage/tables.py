@@ -34,6 +34,8 @@ __all__ = [
     "Assignment",
     "AttemptRow",
     "Base",
+    "ClassGroup",
+    "ClassGroupMember",
     "ClassLearner",
     "ClassRow",
     "ClassTeacher",
@@ -49,12 +51,14 @@ __all__ = [
     "ItemRow",
     "ItemSkill",
     "LearnerInterest",
+    "LearnerPairRule",
     "LearnerStateRow",
     "LoginFailure",
     "MasteryRow",
     "MediaFile",
     "ModelVersion",
     "NextStepPick",
+    "Notification",
     "PlacementRow",
     "School",
     "SkillEdge",
@@ -545,3 +549,66 @@ class TeacherScore(Base):
     max_points: Mapped[float] = mapped_column(Float)
     comment: Mapped[str] = mapped_column(Text, default="")
     scored_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------- groups, pair rules, notifications (issues 6, 7)
+
+
+class ClassGroup(Base):
+    """A named set of learners of one class: a small group for a mini-lesson (``kind='group'``) or a
+    collaborative team (``kind='team'``). ``reason`` says why it was suggested (empty when hand-made);
+    ``details`` holds what the suggestion carried (shared next skill, error pattern, suggested content)."""
+
+    __tablename__ = "class_groups"
+    __table_args__ = (Index("ix_class_groups_class_kind", "class_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20), default="group")
+    name: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ClassGroupMember(Base):
+    """A learner in a class group or team (a learner may be in several groups, of different kinds)."""
+
+    __tablename__ = "class_group_members"
+    group_id: Mapped[int] = mapped_column(ForeignKey("class_groups.id", ondelete="CASCADE"), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(30), default="")
+    """Free role in the group: '' or e.g. 'tutor' / 'tutee' in a peer-tutor pair, 'expert:CODE' in a jigsaw."""
+
+
+class LearnerPairRule(Base):
+    """Two learners of a class the teacher wants kept apart (``rule='apart'``) or together (``'together'``)
+    when learnpath forms groups, teams or station rotations. Stored with ``learner_a < learner_b``."""
+
+    __tablename__ = "learner_pair_rules"
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    learner_a: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    learner_b: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+
+
+class Notification(Base):
+    """An in-app notice to one user (a comment on a goal, an approval asked for, a weekly digest...).
+
+    ``kind`` names what happened; ``params`` holds what the page needs to word it in the reader's language
+    (no pre-rendered text: the reader's locale decides); ``link`` is the app path it points to."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None] = mapped_column(nullable=True)
