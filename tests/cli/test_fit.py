@@ -62,7 +62,8 @@ def test_json_then_a_rejected_worse_candidate(tmp_path: Path) -> None:
     assert code == 0
     first = json.loads(out)
     assert set(first) == KEYS
-    assert first["model"] == "bkt"  # the default
+    assert first["model"] in ("best", "bkt")  # the default, auto, keeps the better of the two
+    assert "chosen by held-out AUC over" in first["reason"]
     assert first["version_id"] == 1 and first["active_version_id"] is None
     assert (first["n_attempts"], first["n_learners"]) == (30 * 16, 30)
     assert first["n_train_learners"] + first["n_heldout_learners"] == 30

@@ -11,7 +11,8 @@ import pytest
 from learnpath.core.evidence import Attempt
 from learnpath.errors import ValidationError
 from learnpath.learner._features import pattern_code, table_history
-from learnpath.learner.base import AttemptTable
+from learnpath.learner.base import AttemptTable, LearnerState
+from learnpath.learner.bkt import BKT
 from learnpath.learner.logistic import PFA, Best, BestLR, BestLRPlus, LogisticModel
 from learnpath.learner.registry import build_model, model_from_dict
 from learnpath.testing.conformance import LearnerModelTests
@@ -163,21 +164,34 @@ def test_first_attempt_of_each_learner_sees_no_history() -> None:
         assert p[r] == pytest.approx(model.p_correct(state, a.skills, item=a.item, at=a.at), abs=1e-12)
 
 
-def test_mastery_is_p_correct_on_an_average_item_and_rises_with_practice() -> None:
+def test_mastery_inverts_p_correct_through_the_skills_guess_and_slip_and_rises_with_practice() -> None:
     table = synthetic_attempts(np.random.default_rng(11), n_learners=40, attempts_per_learner=30)
     model = BestLR().fit(table)
-    state = model.init_state()
-    for k in range(6):
-        state = model.update(
-            state,
-            Attempt(learner=1, item="item0", skills=("skill0",), correct=True, at=T0 + timedelta(minutes=k)),
-        )
+    bkt = BKT().fit(table).params_for("skill0")
+    ix = model.skills_.index("skill0")
+    assert (model.skill_guess_[ix], model.skill_slip_[ix]) == pytest.approx((bkt.guess, bkt.slip), abs=1e-3)
+
+    def practise(n: int) -> LearnerState:
+        state = model.init_state()
+        for k in range(n):
+            at = T0 + timedelta(minutes=k)
+            state = model.update(state, Attempt(1, "item0", ("skill0",), True, at))
+        return state
+
+    state = practise(6)
     m = model.mastery(state)["skill0"]
     assert m.n_attempts == 6
-    assert m.p_mastery == pytest.approx(model.p_correct(state, ("skill0",)))
-    assert m.low < m.p_mastery < m.high
-    fresh = model.p_correct(model.init_state(), ("skill0",))
-    assert m.p_mastery > fresh
+    p = model.p_correct(state, ("skill0",))
+    g, sl = model.skill_guess_[ix], model.skill_slip_[ix]
+    expected = min(1.0, max(0.0, (p - g) / max(1.0 - sl - g, 0.2)))
+    assert m.p_mastery == pytest.approx(expected)
+    assert m.low <= m.p_mastery <= m.high
+    assert model.mastery(practise(2))["skill0"].p_mastery <= m.p_mastery
+    # a learner answering as well as the slip allows counts as knowing the skill
+    assert model.mastery(practise(30))["skill0"].p_mastery >= 0.95
+    # the readout survives JSON
+    again = type(model).from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again.mastery(state)["skill0"].p_mastery == pytest.approx(m.p_mastery)
 
 
 def test_unknown_items_and_skills_fall_back_to_shared_weights() -> None:

@@ -227,3 +227,22 @@ def test_the_heldout_split_is_stable_and_nested(learner_id: int) -> None:
 def test_the_heldout_share_is_about_a_fifth() -> None:
     share = np.mean([is_heldout(i) for i in range(1, 20001)])
     assert 0.19 < share < 0.21
+
+
+def test_auto_fits_best_and_bkt_and_keeps_the_better_on_heldout_learners(
+    ctx: ServiceContext, practised: list[int]
+) -> None:
+    report = fit_model(ctx)  # the default: auto
+    with ctx.unit() as s:
+        row = s.get(ModelVersion, report.version_id)
+        assert row is not None
+        candidates = row.metrics["candidates"]
+    assert set(candidates) == {"best", "bkt"} and row.metrics["fitted_as"] == "auto"
+    winner = max(candidates, key=lambda k: candidates[k]["auc"])
+    assert report.model == winner and report.candidate_auc == pytest.approx(candidates[winner]["auc"])
+    loser = ({"best", "bkt"} - {winner}).pop()
+    assert f"{winner} chosen by held-out AUC over {loser}" in report.reason
+    for name in ("best", "bkt"):  # each candidate's AUC is the one a named fit of it reports
+        assert fit_model(ctx, name).candidate_auc == pytest.approx(candidates[name]["auc"])
+    with pytest.raises(ValidationError, match="name one model"):
+        fit_model(ctx, "auto", {"C": 2.0})

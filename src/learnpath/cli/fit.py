@@ -31,7 +31,11 @@ LABELS = {
 def fit(
     db: DbOption = None,
     model: Annotated[
-        str, typer.Option("--model", help="Learner model name (see the registry).")
+        str,
+        typer.Option(
+            "--model",
+            help="Learner model name (see the registry), or auto: fit best and bkt, keep the better on held-out learners.",
+        ),
     ] = DEFAULT_FIT_MODEL,
     param: Annotated[
         list[str] | None, typer.Option("--param", help="Hyperparameter NAME=VALUE (JSON value); repeatable.")

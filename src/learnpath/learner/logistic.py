@@ -45,6 +45,8 @@ STEP_WINDOWS = (2, 10, 50, 200)
 """Step windows of the ``skill_steps`` block: the learner's last 2, 10, 50 and 200 attempts overall."""
 
 _BASE_RATE_PRIOR = 5.0
+_MIN_SPAN = 0.2
+"""Smallest (1 - slip - guess) the mastery readout divides by (a skill BKT finds nearly uninformative)."""
 _TIMED_BLOCKS = ("skill_windows", "skill_elapsed")
 """Blocks dropped when every training attempt has the same timestamp (they would repeat the counts)."""
 
@@ -174,7 +176,20 @@ class LogisticModel:
         self.coef_ = np.asarray(lr.coef_[0], dtype=np.float64)
         self.intercept_ = float(lr.intercept_[0])
         self.skill_item_mean_ = self._skill_item_means(attempts)
+        self.skill_guess_, self.skill_slip_ = self._emission(attempts)
         return self
+
+    def _emission(self, attempts: AttemptTable) -> tuple[F64, F64]:
+        """Per skill, the guess and slip of a BKT fitted on the same attempts: the floor and ceiling of
+        P(correct) that :meth:`mastery` maps to "not known" and "known"."""
+        from learnpath.learner.bkt import BKT
+
+        bkt = BKT().fit(attempts)
+        fitted = [bkt.params_for(code) for code in self.skills_]
+        return (
+            np.array([f.guess for f in fitted], dtype=np.float64),
+            np.array([f.slip for f in fitted], dtype=np.float64),
+        )
 
     def _skill_item_means(self, attempts: AttemptTable) -> F64:
         """Per skill, the mean item weight over the distinct items tagged with it (an 'average item')."""
@@ -366,12 +381,30 @@ class LogisticModel:
         return float(_sigmoid(np.array([self._logit(state, skills, item, at)]))[0])
 
     def mastery(self, state: LearnerState) -> dict[str, SkillMastery]:
-        """Per practised skill, P(correct) on an average new item of the skill, with an interval from counts."""
+        """Per practised skill, P(known) read from P(correct) on an average new item of the skill.
+
+        P(correct) = P(known) (1 - slip) + (1 - P(known)) guess, as in BKT, with the skill's guess and slip from
+        a BKT fitted on the same attempts; inverted and clipped to [0, 1]. So "mastered" (0.95) means answering
+        nearly as well as a learner who knows the skill, not a P(correct) of 0.95, which a skill with a 10%
+        slip never reaches. The interval is that of P(correct) from counts, mapped the same way.
+        """
         self._check_fitted()
         out: dict[str, SkillMastery] = {}
+        sk = self._skill_index()
+        guess = getattr(self, "skill_guess_", None)
+        slip = getattr(self, "skill_slip_", None)
         for code, s in state.get("skills", {}).items():
             p = self.p_correct(state, (code,))
             low, high = mastery_interval(p, int(s["n"]))
+            ix = sk.get(code)
+            if guess is not None and slip is not None and ix is not None:
+                g, sl = float(guess[ix]), float(slip[ix])
+                span = max(1.0 - sl - g, _MIN_SPAN)
+
+                def known(q: float, g: float = g, span: float = span) -> float:
+                    return min(1.0, max(0.0, (q - g) / span))
+
+                p, low, high = known(p), known(low), known(high)
             out[code] = SkillMastery(p, low, high, int(s["n"]))
         return out
 
@@ -388,6 +421,8 @@ class LogisticModel:
                 "coef": [float(v) for v in self.coef_],
                 "intercept": self.intercept_,
                 "skill_item_mean": [float(v) for v in self.skill_item_mean_],
+                "skill_guess": [float(v) for v in self.skill_guess_],
+                "skill_slip": [float(v) for v in self.skill_slip_],
             }
         return data
 
@@ -410,6 +445,9 @@ class LogisticModel:
             model.coef_ = np.asarray(prm["coef"], dtype=np.float64)
             model.intercept_ = float(prm["intercept"])
             model.skill_item_mean_ = np.asarray(prm["skill_item_mean"], dtype=np.float64)
+            if "skill_guess" in prm:  # versions stored before the mastery readout read P(correct) as mastery
+                model.skill_guess_ = np.asarray(prm["skill_guess"], dtype=np.float64)
+                model.skill_slip_ = np.asarray(prm["skill_slip"], dtype=np.float64)
             if model.coef_.shape[0] != model._layout.n_features:
                 raise ValidationError.for_field(
                     "params.coef", f"expected {model._layout.n_features} weights, got {model.coef_.shape[0]}"

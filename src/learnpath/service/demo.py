@@ -36,7 +36,8 @@ from learnpath.storage.tables import School
 __all__ = ["DEMO_PASSWORD", "DemoSummary", "build_demo_school"]
 
 DEMO_PASSWORD = "demo"
-DEMO_MODEL = "bkt"
+DEMO_MODEL = "auto"
+"""The demo fits like ``learnpath fit``: best and BKT, keeping the better on held-out learners (BKT, here)."""
 N_LEARNERS = 50
 
 FIRST_NAMES = (
@@ -192,8 +193,7 @@ def build_demo_school(ctx: ServiceContext, seed: int = 2026, progress: Progress 
         learner_ids = [ids[f"learner{n}"] for n in range(1, N_LEARNERS + 1)]
         seed_demo(s, ctx, school.id, class1.id, ids["teacher1"], learner_ids, "G4.FRAC.EQUIV")  # issue 5
         summary = DemoSummary(school.id, len(catalog.skills), len(catalog.items), N_LEARNERS, n_attempts)
-    # the demo school runs on a fitted, validated model version (issue 3); BKT, not `best`: see
-    # docs/learner-models.md ("In the app") for why
+    # the demo school runs on a fitted, validated model version (issue 3), chosen as `learnpath fit` chooses
     report("model", 0, 1)
     fitted = fit_model(ctx, DEMO_MODEL)
     report("model", 1, 1)

@@ -1,6 +1,7 @@
 """Use cases of learner-model versions: refit from every attempt, validate on held-out learners, swap.
 
-``fit_model(ctx, "best")`` is what ``learnpath fit`` runs:
+``fit_model(ctx)`` is what ``learnpath fit`` runs (``auto``: each of ``best`` and ``bkt`` goes through steps 2-3
+and the one with the higher held-out AUC is the candidate; a named model is the only candidate):
 
 1. **load** every attempt in the database (one read transaction) into an :class:`AttemptTable`;
 2. **fit** the candidate on the *training learners*: every learner except a held-out share (20%) chosen by
@@ -48,6 +49,8 @@ from learnpath.service.context import ServiceContext
 from learnpath.storage.tables import AttemptRow, LearnerStateRow, MasteryRow, ModelVersion, TeacherScore
 
 __all__ = [
+    "AUTO",
+    "AUTO_CANDIDATES",
     "DEFAULT_FIT_MODEL",
     "HELDOUT_SHARE",
     "MIN_HELDOUT_LEARNERS",
@@ -64,9 +67,13 @@ __all__ = [
     "refresh_mastery",
 ]
 
-DEFAULT_FIT_MODEL = "bkt"
-"""What ``learnpath fit`` fits unless told otherwise. Not yet ``best``: its mastery is P(correct), which rarely
-reaches the 0.95 "mastered" threshold, so prerequisites would never unlock (docs/learner-models.md)."""
+AUTO = "auto"
+AUTO_CANDIDATES: tuple[str, ...] = ("best", "bkt")
+"""What ``auto`` fits: the model the benchmarks chose (``best``, strongest on ASSISTments-sized data) and BKT
+(strongest on small schools' data so far); the one with the higher held-out AUC on this school's learners
+is the candidate (ties go to the first)."""
+DEFAULT_FIT_MODEL = AUTO
+"""What ``learnpath fit`` fits unless told otherwise: ``auto``, the evaluation's choice on this school's data."""
 HELDOUT_SHARE = 0.2
 MIN_TRAIN_LEARNERS = 5
 MIN_HELDOUT_LEARNERS = 2
@@ -287,9 +294,17 @@ def candidate_model(
 ) -> LearnerModel:
     """A new, unfitted model ``name`` (ValidationError for an unknown name or hyperparameter); a model that
     draws random restarts gets ``seed`` unless ``rng`` is given, so refits are reproducible."""
+    if name == AUTO:
+        if hyperparameters:
+            raise ValidationError.for_field(
+                "hyperparameters",
+                f"{AUTO!r} fits each of {', '.join(AUTO_CANDIDATES)} with its defaults; "
+                "name one model to give hyperparameters",
+            )
+        return candidate_model(AUTO_CANDIDATES[0], None, seed)
     if name not in MODELS:
         raise ValidationError.for_field(
-            "model", f"unknown model {name!r}; known: {', '.join(sorted(MODELS))}"
+            "model", f"unknown model {name!r}; known: {AUTO}, {', '.join(sorted(MODELS))}"
         )
     hp = dict(hyperparameters or {})
     try:
@@ -329,7 +344,8 @@ def fit_model(
     """Refit ``name`` from every attempt; activate it only if its held-out AUC is not worse (module doc)."""
     phase = on_phase or (lambda _p: None)
     t_start = timer()
-    candidate = candidate_model(name, hyperparameters, seed)
+    candidate_model(name, hyperparameters, seed)  # names and hyperparameters fail before any work
+    names = AUTO_CANDIDATES if name == AUTO else (name,)
     if not 0.0 < heldout_share < 1.0:
         raise ValidationError.for_field("heldout_share", f"must be between 0 and 1, got {heldout_share}")
 
@@ -363,21 +379,28 @@ def fit_model(
             "the AUC needs both right and wrong answers",
         )
 
-    phase("fit")
-    t_fit = timer()
-    candidate.fit(_subset(table, ~heldout_mask))
-    fit_seconds = timer() - t_fit
-
-    phase("validate")
+    train = _subset(table, ~heldout_mask)
+    tried: list[tuple[LearnerModel, dict[str, float], float]] = []
+    fit_seconds = validate_seconds = 0.0
+    for one in names:
+        phase("fit")
+        t_fit = timer()
+        model = candidate_model(one, hyperparameters, seed).fit(train)
+        fit_seconds += timer() - t_fit
+        phase("validate")
+        t_val = timer()
+        p_new, _ = _predict(model, loaded, held_rows)
+        tried.append((model, score_all(y, p_new), timer() - t_fit))
+        validate_seconds += timer() - t_val
+    # the highest held-out AUC wins (a NaN never does; ties go to the first named)
+    candidate, scores, _ = max(tried, key=lambda t: -math.inf if math.isnan(t[1]["auc"]) else t[1]["auc"])
     t_val = timer()
-    p_new, _ = _predict(candidate, loaded, held_rows)
-    scores = score_all(y, p_new)
     try:
         p_old, how_old = _predict(active, loaded, held_rows)
         active_auc: float | None = score_all(y, p_old)["auc"]
     except NotFittedError:
         active_auc, how_old = None, "none"
-    validate_seconds = timer() - t_val
+    validate_seconds += timer() - t_val
     candidate_auc = scores["auc"]
     accepted = active_auc is None or (not math.isnan(candidate_auc) and candidate_auc >= active_auc)
     against = (
@@ -391,6 +414,9 @@ def fit_model(
         reason = f"held-out AUC {_fmt(candidate_auc)} is not worse than {_fmt(active_auc)} ({against})"
     else:
         reason = f"held-out AUC {_fmt(candidate_auc)} is worse than {_fmt(active_auc)} ({against})"
+    if len(tried) > 1:
+        others = ", ".join(f"{m.name} {_fmt(sc['auc'])}" for m, sc, _ in tried if m is not candidate)
+        reason = f"{candidate.name} chosen by held-out AUC over {others}; {reason}"
 
     phase("save")
     metrics: dict[str, Any] = {
@@ -408,6 +434,10 @@ def fit_model(
         "trained_on": "training learners only",
         "fit_seconds": fit_seconds,
         "validate_seconds": validate_seconds,
+        "fitted_as": name,
+        "candidates": {
+            m.name: {"auc": None if math.isnan(sc["auc"]) else sc["auc"], "seconds": sec} for m, sc, sec in tried
+        },
     }
     with ctx.unit() as session:
         current = session.scalars(
