@@ -6,7 +6,7 @@ Run from the repository root (not a test)::
     .venv/bin/python bench/bench_next.py --no-write   # prints only
 
 The graph: 1,000 skills in 9 grades (K-8), each with 0 to 3 prerequisites from earlier grades, a tenth of
-them tagged with an interest. Learners: a new one (no history) and learners who know each skill below a
+them tagged with an interest, half with challenge items. Learners: a new one (no history) and learners who know each skill below a
 drawn grade with probability 0.85 (closed under prerequisites), each known skill with an FSRS memory last
 used 0 to 120 days ago, some skills fallen from mastered or with wrong answers in a row, two interests and
 two must-do assignments. Timed: ``ChoicePolicy.choose`` (select -> score -> rank, FSRS retrievability of
@@ -53,6 +53,7 @@ def curriculum(n_skills: int, rng: np.random.Generator) -> Curriculum:
             codes[i],
             int(grades[i]),
             frozenset({TAGS[int(rng.integers(len(TAGS)))]}) if rng.random() < 0.1 else frozenset(),
+            has_challenge=i % 2 == 0,  # half the skills have challenge items (``deepen`` once mastered)
         )
         for i in range(n_skills)
     ]

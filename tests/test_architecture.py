@@ -18,7 +18,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "learnpath"
 PURE = [
-    name for name in ("core", "learner", "recommend", "plans", "groups", "simulate") if (SRC / name).is_dir()
+    name
+    for name in ("core", "learner", "recommend", "plans", "groups", "simulate", "orchestrate")
+    if (SRC / name).is_dir()
 ]
 ADAPTERS = [name for name in ("api", "web", "cli") if (SRC / name).is_dir()]
 IO_LIBRARIES = [

@@ -49,3 +49,38 @@ def test_reasons_follow_the_callers_language(client: TestClient, school: TinySch
     body = client.get(f"/api/v1/learners/{me}/next", headers=token(client, "learner1")).json()
     assert body["choices"][0]["reason"] == "Ya puedes aprender esto"
     assert body["notice_text"] == "¡Hola! Elige algo para empezar."
+
+
+def test_interests_read_write_and_steer_the_choices(
+    client: TestClient, school: TinySchool, ctx: object
+) -> None:
+    from learnpath.service.assignments import tag_skills
+    from learnpath.service.context import ServiceContext
+
+    assert isinstance(ctx, ServiceContext)
+    with ctx.unit() as s:
+        tag_skills(s, {"ADD": ["space"]})
+    me = school.ids["learner1"]
+    h = token(client, "learner1")
+    empty = client.get(f"/api/v1/learners/{me}/interests", headers=h).json()
+    assert empty["interests"] == [] and {"tag": "space", "label": "space"} in empty["options"]
+    put = client.put(
+        f"/api/v1/learners/{me}/interests", json={"interests": ["space", " art", "space"]}, headers=h
+    )
+    assert put.status_code == 200 and put.json()["interests"] == ["art", "space"]
+    # an unknown tag names itself and changes nothing
+    bad = client.put(f"/api/v1/learners/{me}/interests", json={"interests": ["space", "dragons"]}, headers=h)
+    assert bad.status_code == 422 and "dragons" in bad.text
+    assert client.put(f"/api/v1/learners/{me}/interests", json={"tags": []}, headers=h).status_code == 422
+    teacher = token(client, "teacher1")
+    seen = client.get(f"/api/v1/learners/{me}/interests", headers=teacher).json()
+    assert seen["interests"] == ["art", "space"]
+    steps = client.get(f"/api/v1/learners/{me}/next", headers=teacher).json()["choices"]
+    liked = [c for c in steps if c["kind"] == "interest"]
+    assert [(c["skill_code"], c["interest"], c["reason"]) for c in liked] == [
+        ("ADD", "space", "Because you like space")
+    ]
+    cleared = client.put(f"/api/v1/learners/{me}/interests", json={"interests": []}, headers=h).json()
+    assert cleared["interests"] == []
+    steps = client.get(f"/api/v1/learners/{me}/next", headers=h).json()["choices"]
+    assert not any(c["kind"] == "interest" for c in steps)

@@ -47,7 +47,8 @@ def test_errors_name_what_is_wrong(client: TestClient, school: TinySchool) -> No
     for body, field in (
         ({"skills": ["MUL", "ZZZ"]}, "skills"),
         ({"skills": []}, "skills"),
-        ({"skills": ["MUL"], "kind": "interest"}, "kind"),
+        ({"skills": ["MUL"], "kind": "quest"}, "kind"),
+        ({"skills": ["MUL"], "kind": "interest"}, "skills"),
         ({"skills": ["MUL"], "target_mastery": 2}, "target_mastery"),
         ({"skills": ["MUL"], "colour": "red"}, "colour"),
     ):

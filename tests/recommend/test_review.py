@@ -18,7 +18,9 @@ def test_retrievability_is_fsrs_own() -> None:
     m = MODEL.review(MODEL.review(None, True, T0), True, T0 + timedelta(days=3))
     card = Card(card_id=1, state=State.Review, stability=m.stability, difficulty=m.difficulty, due=m.due,
                 last_review=m.last_review)  # fmt: skip
-    fsrs = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+    fsrs = Scheduler(
+        parameters=MODEL.parameters, learning_steps=(), relearning_steps=(), enable_fuzzing=False
+    )
     for days in (0, 1, 7, 30, 365):
         at = m.last_review + timedelta(days=days)
         assert MODEL.retrievability(m, at) == pytest.approx(fsrs.get_card_retrievability(card, at), abs=1e-9)

@@ -168,3 +168,41 @@ def test_a_family_member_sees_their_childs_choices_but_not_others(
     assert next_steps.next_steps(ctx, fam, school.ids["learner1"]).choices
     with pytest.raises(NotFoundError):
         next_steps.next_steps(ctx, fam, school.ids["learner2"])
+
+
+def test_the_same_wrong_answer_again_is_reteach_with_the_answer(
+    ctx: ServiceContext, school: TinySchool
+) -> None:
+    from learnpath.web.reasons import reason_text
+
+    me = actor(ctx, "learner1")
+    for item, response in (("ADD-0", "7"), ("ADD-1", "1"), ("ADD-0", " 7 ")):
+        learning.record_attempt(ctx, me, me.user_id, school.ids[item], response)
+    view = next_steps.next_steps(ctx, me, me.user_id)
+    add = next(c for c in view.choices if c.skill_code == "ADD")
+    assert (add.kind, add.repeated) == ("reteach", "7")
+    assert reason_text(add, "es") == "Salió la misma respuesta otra vez. Vamos a verlo de otra forma"
+    # a right answer ends the pattern (the run of wrong answers goes on being re-teach without it)
+    learning.record_attempt(ctx, me, me.user_id, school.ids["ADD-1"], "3")
+    add = next(c for c in next_steps.next_steps(ctx, me, me.user_id).choices if c.skill_code == "ADD")
+    assert add.repeated is None
+
+
+def test_a_mastered_skill_with_challenges_is_offered_in_depth(
+    ctx: ServiceContext, school: TinySchool
+) -> None:
+    from sqlalchemy import update
+
+    from learnpath.storage.tables import ItemRow
+
+    with ctx.unit() as s:
+        s.execute(update(ItemRow).where(ItemRow.code == "ADD-2").values(difficulty=1.5))
+    me = actor(ctx, "learner1")
+    practise(ctx, school, "learner1", "ADD", 8)
+    view = next_steps.next_steps(ctx, me, me.user_id)
+    assert kinds(view)["ADD"] == "deepen"
+    assert kinds(next_steps.next_steps(ctx, me, me.user_id, goal="MUL")).get("ADD") != "deepen"
+    item = next_steps.record_pick(ctx, me, me.user_id, "ADD", np.random.default_rng(0))
+    assert item.item.code == "ADD-2"  # the challenge
+    with ctx.unit() as s:
+        assert s.scalars(select(NextStepPick.kind)).all()[-1] == "deepen"

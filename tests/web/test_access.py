@@ -4,6 +4,7 @@ the sign-in page. Every page route must appear in ROUTES, so a new page cannot s
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,13 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from learnpath.service import plans, portfolio
+from learnpath.service.access import Actor
+from learnpath.service.context import ServiceContext
+from learnpath.storage.tables import User
 from learnpath.testing.school import TinySchool
+
+DRAWING = (Path(__file__).resolve().parents[1] / "data" / "drawing.png").read_bytes()
 
 ROLES = ("learner", "family", "teacher", "admin")
 ACTOR = {"learner": "learner1", "family": "family1", "teacher": "teacher1", "admin": "admin"}
@@ -57,6 +64,32 @@ def _goal_writes(role: str, own: bool) -> int:
     return 303 if role in ("teacher", "admin") else 403
 
 
+def _no_such_plan(role: str, own: bool) -> int:
+    return 404 if role in ("teacher", "admin") else 403
+
+
+def _staff_learner_posts(role: str, own: bool) -> int:
+    """Check-ins: the learner's teachers and admins hold them (303); the learner and family 403."""
+    if not own:
+        return 404
+    return 303 if role in ("teacher", "admin") else 403
+
+
+def _plan_drafts(ok: int) -> Expect:
+    """Plans (issue 6): the learner, their teachers and admins draft goals; families approve instead (403)."""
+    return lambda role, own: (403 if role == "family" else ok) if own else 404
+
+
+def _goal_posts(may: tuple[str, ...], ok: int) -> Expect:
+    """A goal (target "goal": a proposed goal of the learner): ``may`` get ``ok``, other roles 403."""
+    return lambda role, own: (ok if role in may else 403) if own else 404
+
+
+def _work_writes(ok: int) -> Expect:
+    """Portfolio (issue 6): the learner, their teachers and admins add and remove work; families 403."""
+    return lambda role, own: (403 if role == "family" else ok) if own else 404
+
+
 # (method, path, target, expectation); POSTs send the page's CSRF token.
 ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("GET", "/", None, lambda role, own: 303),
@@ -91,6 +124,9 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ),
     ("GET", "/classes", None, _only("teacher", "admin")),
     ("GET", "/classes/{class_id}", "class", _class_pages),
+    # the class dashboard (issue 7): its filters and CSV parts are tested in tests/web/test_dashboard_pages.py
+    ("GET", "/classes/{class_id}/dashboard", "class", _class_pages),
+    ("GET", "/classes/{class_id}/dashboard.csv", "class", _class_pages),
     ("GET", "/family", None, _only("family", ok=303)),
     ("GET", "/admin", None, _only("admin")),
     # content (issue 4): C-ADD is the school's reading, C-OTHER another school's
@@ -112,6 +148,115 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
         "class",
         lambda role, own: 422 if own and role in ("teacher", "admin") else _class_pages(role, own),
     ),
+    # station rotations (issue 7): the matrix's form has no station rows, which saves an empty set (303);
+    # plan 0 does not exist (plans of own and other classes: tests/web/test_rotation_pages.py)
+    ("GET", "/classes/{class_id}/rotation", "class", _class_pages),
+    (
+        "POST",
+        "/classes/{class_id}/rotation",
+        "class",
+        lambda role, own: 303 if own and role in ("teacher", "admin") else _class_pages(role, own),
+    ),
+    ("GET", "/classes/{class_id}/rotation/{plan_id}", "class", _no_such_plan),
+    ("GET", "/classes/{class_id}/rotation/{plan_id}/print", "class", _no_such_plan),
+    ("POST", "/classes/{class_id}/rotation/{plan_id}/move", "class", _no_such_plan),
+    # check-ins and the family's digest (issue 6): the matrix's form holds a check-in with no notes (303),
+    # clears a learner's own rhythm (303), gives a class no number of days (422) and removes one's email
+    ("GET", "/learners/{learner_id}/checkins", "learner", _learner_pages),
+    ("POST", "/learners/{learner_id}/checkins", "learner", _staff_learner_posts),
+    ("POST", "/learners/{learner_id}/checkins/rhythm", "learner", _staff_learner_posts),
+    ("GET", "/classes/{class_id}/checkins", "class", _class_pages),
+    (
+        "POST",
+        "/classes/{class_id}/checkins/rhythm",
+        "class",
+        lambda role, own: 422 if own and role in ("teacher", "admin") else _class_pages(role, own),
+    ),
+    ("GET", "/family/digest", None, _only("family")),
+    # personal learning plans (issue 6); target "goal" is a proposed goal the learner drafted. The matrix's
+    # form has no decision, comment or state (422 where the role may act) and names no milestone (404);
+    # flows: tests/web/test_plan_pages.py
+    ("GET", "/learners/{learner_id}/plan", "learner", _learner_pages),
+    ("GET", "/learners/{learner_id}/plan/new", "learner", _plan_drafts(200)),
+    ("POST", "/learners/{learner_id}/plan/goals", "learner", _plan_drafts(303)),
+    ("POST", "/learners/{learner_id}/plan/settings", "learner", _goal_posts(("teacher", "admin"), 303)),
+    ("POST", "/goals/{goal_id}/decision", "goal", _goal_posts(("teacher", "admin", "family"), 422)),
+    ("POST", "/goals/{goal_id}/comment", "goal", _goal_posts(("learner", "teacher", "admin", "family"), 422)),
+    ("POST", "/goals/{goal_id}/propose", "goal", _goal_posts(("learner", "teacher", "admin"), 422)),
+    ("POST", "/goals/{goal_id}/revise", "goal", _goal_posts(("learner", "teacher", "admin"), 422)),
+    ("POST", "/goals/{goal_id}/state", "goal", _goal_posts(("teacher", "admin"), 422)),
+    (
+        "POST",
+        "/goals/{goal_id}/milestones/{part_id}",
+        "goal",
+        _goal_posts(("learner", "teacher", "admin"), 404),
+    ),
+    ("GET", "/notifications", None, lambda role, own: 200),
+    ("POST", "/notifications/read", None, lambda role, own: 303),
+    ("POST", "/family/email", None, lambda role, own: 303),
+    # small groups and teams (issue 7): the matrix's form holds no board (an empty set of groups: 303; teams
+    # without skills: 422) and no pair of learners (422); flows: tests/web/test_group_pages.py
+    ("GET", "/classes/{class_id}/groups", "class", _class_pages),
+    ("GET", "/classes/{class_id}/teams", "class", _class_pages),
+    (
+        "POST",
+        "/classes/{class_id}/groups",
+        "class",
+        lambda role, own: 303 if own and role in ("teacher", "admin") else _class_pages(role, own),
+    ),
+    (
+        "POST",
+        "/classes/{class_id}/teams",
+        "class",
+        lambda role, own: 422 if own and role in ("teacher", "admin") else _class_pages(role, own),
+    ),
+    (
+        "POST",
+        "/classes/{class_id}/pair-rules",
+        "class",
+        lambda role, own: 422 if own and role in ("teacher", "admin") else _class_pages(role, own),
+    ),
+    # assignments and flipped lessons (issue 7): an assignment by id (own and others'): tests/web/test_assignment_pages.py
+    (
+        "GET",
+        "/assignments/{assignment_id}",
+        None,
+        lambda role, own: 404 if role in ("teacher", "admin") else 403,
+    ),
+    (
+        "POST",
+        "/assignments/{assignment_id}/groups",
+        None,
+        lambda role, own: 404 if role in ("teacher", "admin") else 403,
+    ),
+    (
+        "POST",
+        "/assignments/{assignment_id}/rotation",
+        None,
+        lambda role, own: 404 if role in ("teacher", "admin") else 403,
+    ),
+    ("GET", "/classes/{class_id}/choices", "class", _class_pages),
+    (
+        "POST",
+        "/content/{content_id}/progress",
+        "content",
+        lambda role, own: (303 if role == "learner" else 403) if own else 404,
+    ),
+    ("GET", "/learn/check/{assignment_id}", None, lambda role, own: 404 if role == "learner" else 403),
+    ("POST", "/learn/check/{assignment_id}", None, lambda role, own: 404 if role == "learner" else 403),
+    # the portfolio (issue 6): target "work" is a drawing the learner added; the matrix's form holds no work
+    # (422) and no feedback (422); flows: tests/web/test_portfolio_pages.py. The removal comes last.
+    ("GET", "/learners/{learner_id}/portfolio", "learner", _learner_pages),
+    ("POST", "/learners/{learner_id}/portfolio", "learner", _work_writes(422)),
+    ("GET", "/learners/{learner_id}/portfolio/export", "learner", _learner_pages),
+    ("GET", "/portfolio/{work_id}/file", "work", _learner_pages),
+    (
+        "POST",
+        "/portfolio/{work_id}/feedback",
+        "work",
+        lambda role, own: 403 if role in ("learner", "family") else (422 if own else 404),
+    ),
+    ("POST", "/portfolio/{work_id}/delete", "work", _work_writes(303)),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/lang")}
 SESSION_ONLY = {("POST", "/logout")}
@@ -144,8 +289,24 @@ def test_every_page_route_is_in_the_matrix(app: FastAPI) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_page_by_role_and_owner(
-    browser_for: Callable[[str], TestClient], school: TinySchool, role: str, web: object
+    browser_for: Callable[[str], TestClient],
+    school: TinySchool,
+    role: str,
+    web: object,
+    ctx: ServiceContext,
 ) -> None:
+    goal_ids = {}
+    with ctx.unit() as s:  # one proposed goal per learner, drafted by the learner
+        for name in ("learner1", "learner2", "learner3", "learner_other"):
+            learner = Actor.of(s.get(User, school.ids[name]))  # type: ignore[arg-type]
+            goal_ids[name] = plans.add_goal_in(s, learner, learner.user_id, skills=["ADD"])
+    work_ids = {}  # one drawing per learner, added by the learner
+    for name in ("learner1", "learner2", "learner3", "learner_other"):
+        with ctx.unit() as s:
+            learner = Actor.of(s.get(User, school.ids[name]))  # type: ignore[arg-type]
+        work_ids[name] = portfolio.add_work(
+            ctx, learner, learner.user_id, kind="file", title="Drawing", stream=io.BytesIO(DRAWING)
+        ).id
     client = browser_for(ACTOR[role])
     own_page = client.get(f"/learners/{school.ids[OWN_LEARNER[role]]}")
     token = web.csrf_of(own_page.text)  # type: ignore[attr-defined]
@@ -159,6 +320,8 @@ def test_page_by_role_and_owner(
             cases = [(own_class, True), *((n, False) for n in OTHER_CLASSES.get(role, ["classOther"]))]
         elif target == "content":
             cases = [("C-ADD", True), ("C-OTHER", False)]
+        elif target in ("goal", "work"):
+            cases = [(OWN_LEARNER[role], True), *((n, False) for n in OTHER_LEARNERS[role])]
         else:
             cases = [("", True)]
         for name, own in cases:
@@ -169,6 +332,11 @@ def test_page_by_role_and_owner(
                 media_id=0,
                 content_id=school.ids.get(name, 0),
                 attempt_id=0,
+                plan_id=0,
+                goal_id=goal_ids.get(name, 0),
+                part_id=0,
+                assignment_id=0,
+                work_id=work_ids.get(name, 0),
             )
             item = str(school.ids["ADD-0"])
             if method == "POST":
@@ -199,6 +367,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: TestClient, school: Tiny
             media_id=1,
             content_id=school.ids["C-ADD"],
             attempt_id=1,
+            plan_id=1,
+            goal_id=1,
+            part_id=1,
+            assignment_id=1,
+            work_id=1,
         )
         if method == "POST":
             r = client.post(path, data={"item_id": "1", "response": "2"}, follow_redirects=False)

@@ -111,7 +111,7 @@ def test_a_teacher_gives_must_do_work_and_it_comes_first(
     t = browser_for("teacher1")
     url = f"/classes/{school.ids['classA']}/assignments"
     page = t.get(url)
-    assert page.status_code == 200 and "Give a skill as must-do" in page.text
+    assert page.status_code == 200 and "Give work" in page.text
     assert f'href="{url}"' in t.get(f"/classes/{school.ids['classA']}").text
     token = web.csrf_of(page.text)  # type: ignore[attr-defined]
     r = t.post(

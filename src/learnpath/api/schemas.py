@@ -216,6 +216,11 @@ class NextStepPublic(BaseModel):
     interest: str | None
     due_at: datetime | None
     assignment_id: int | None
+    content_id: int | None = None
+    """must-do work on content (a video or reading before class, a project): open it rather than practise."""
+    content_title: str | None = None
+    repeated_answer: str | None = None
+    """reteach: the wrong answer the learner gave more than once on this skill."""
 
 
 class SkillRefPublic(BaseModel):
@@ -234,3 +239,21 @@ class NextStepsPublic(BaseModel):
 
 class PickCreate(Strict):
     skill_code: str = Field(min_length=1, max_length=100)
+
+
+class InterestOptionPublic(BaseModel):
+    tag: str
+    label: str
+    """The tag's name in the caller's language."""
+
+
+class InterestsPublic(BaseModel):
+    """A learner's interests (tags), and every tag they may pick with its name."""
+
+    learner_id: int
+    interests: list[str]
+    options: list[InterestOptionPublic]
+
+
+class InterestsUpdate(Strict):
+    interests: list[str] = Field(max_length=20)

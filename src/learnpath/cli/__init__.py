@@ -2,6 +2,7 @@
 
 from learnpath.cli import content_import as _content_import  # noqa: F401  (import content, refine-difficulty)
 from learnpath.cli import curriculum_import as _curriculum_import  # noqa: F401  (import case/progressions/qti)
+from learnpath.cli import digest as _digest  # noqa: F401  (registers digest)
 from learnpath.cli import evaluate as _evaluate  # noqa: F401  (registers evaluate)
 from learnpath.cli import fit as _fit  # noqa: F401  (registers fit)
 from learnpath.cli import imports as _imports  # noqa: F401  (the import group)

@@ -4,10 +4,12 @@ Roles, each replaceable (lenskit style):
 
 - **select** (:meth:`ChoicePolicy.select`): every candidate with its kind, as a plain ``Pending`` tuple (a
   learner may have hundreds; only a few become :class:`NextStep`). Kinds: ``must_do`` (a teacher's
-  assignment), ``reteach`` (mastery fell from mastered, or wrong answers keep coming), ``review``
+  assignment), ``reteach`` (mastery fell from mastered, the same wrong answer
+  came again, or wrong answers keep coming), ``review``
   (a mastered skill whose FSRS due date has passed: recall, by the forgetting model in
   :mod:`learnpath.recommend.review`, fell to the target), ``continue``/``ready`` (prerequisites all
-  mastered, not mastered itself),
+  mastered, not mastered itself), ``deepen`` (in depth: a mastered skill with challenge items, offered
+  when no goal narrows the choices),
   ``interest`` (a ready skill tagged with one of the learner's interests), ``enrich`` (a ready skill above
   the learner's grade), and, only to reach the minimum count, ``practice`` (a mastered skill to keep strong).
   A skill appears once, under its most specific kind.
@@ -49,17 +51,28 @@ __all__ = [
     "SkillFacts",
 ]
 
-Kind = Literal["must_do", "reteach", "review", "continue", "ready", "interest", "enrich", "practice"]
+Kind = Literal[
+    "must_do", "reteach", "review", "continue", "ready", "interest", "enrich", "deepen", "practice"
+]
 Notice = Literal["no_history", "goal_mastered", "no_path", "nothing_to_do"]
 
 # A skill that qualifies for several kinds is offered under the first of these.
-PRIORITY: tuple[Kind, ...] = ("must_do", "reteach", "review", "interest", "enrich", "continue", "ready")
+PRIORITY: tuple[Kind, ...] = (
+    "must_do",
+    "reteach",
+    "review",
+    "interest",
+    "enrich",
+    "continue",
+    "ready",
+    "deepen",
+)
 # One of each family first, in this order, before filling by score.
 FAMILIES: tuple[tuple[Kind, ...], ...] = (
     ("continue", "ready"),
     ("reteach",),
     ("interest",),
-    ("enrich",),
+    ("enrich", "deepen"),
     ("review",),
 )
 REVIEW_KINDS = frozenset({"review", "practice"})
@@ -80,6 +93,7 @@ _FELL: Pending = ("reteach", None, True, None, None)
 _WRONG: Pending = ("reteach", None, False, None, None)
 _REVIEW: Pending = ("review", None, False, None, None)
 _ENRICH: Pending = ("enrich", None, False, None, None)
+_DEEPEN: Pending = ("deepen", None, False, None, None)
 _CONTINUE: Pending = ("continue", None, False, None, None)
 _READY: Pending = ("ready", None, False, None, None)
 _PRACTICE: Pending = ("practice", None, False, None, None)
@@ -93,6 +107,8 @@ class SkillFacts:
     grade: int | None = None
     interests: frozenset[str] = frozenset()
     has_items: bool = True
+    has_challenge: bool = False
+    """The skill has challenge items (harder than its usual practice): ``deepen`` offers them once mastered."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,9 @@ class MustDo:
     skill: str
     assignment_id: int
     due: datetime | None = None
+    content_id: int | None = None
+    """Work on a piece of content (a video or reading before class, a project) rather than practice of the
+    skill: offered as its own step, beside any practice of the same skill."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +155,8 @@ class LearnerSnapshot:
     memories: Mapping[str, Memory] = field(default_factory=dict)
     interests: frozenset[str] = frozenset()
     must_do: Sequence[MustDo] = ()
+    repeated_wrong: Mapping[str, str] = field(default_factory=dict)
+    """Skill -> a wrong answer the learner gave on it more than once (see ``recommend.patterns``)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,11 @@ class NextStep:
     """reteach: True when mastery fell from mastered; False when wrong answers keep coming."""
     due: datetime | None = None
     assignment_id: int | None = None
+    content_id: int | None = None
+    """must_do: the content to watch, read or make (None: practise the skill)."""
+    repeated: str | None = None
+    """reteach: a wrong answer the learner gave more than once (None: mastery fell, or a run of wrong
+    answers)."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +229,7 @@ class ChoicePolicy:
 
         facts = cur.facts
         for m in learner.must_do:
-            if m.skill in facts and facts[m.skill].has_items:
+            if m.content_id is None and m.skill in facts and facts[m.skill].has_items:
                 add(m.skill, ("must_do", None, False, m.due, m.assignment_id))
         mastered = self._mastered(cur, learner)
         n = learner.n_attempts
@@ -214,12 +240,19 @@ class ChoicePolicy:
         for s, peak in learner.peak_mastery.items():
             if peak >= self.mastered_at and learnable(s):
                 add(s, _FELL)
+        for s in learner.repeated_wrong:
+            if learnable(s):
+                add(s, ("reteach", learner.repeated_wrong[s], False, None, None))
         for s, wrong in learner.recent_wrong.items():
             if wrong >= self.wrong_streak and n.get(s, 0) >= self.min_attempts and learnable(s):
                 add(s, _WRONG)
         for s, memory in learner.memories.items():
             if memory.due <= now and s in mastered and s not in found and facts[s].has_items:
                 found[s] = _REVIEW
+        if area is None:  # in depth: harder items on a skill already mastered (not toward a goal)
+            for s in mastered:
+                if s not in found and facts[s].has_challenge:
+                    found[s] = _DEEPEN
         grade, interests = learner.grade, learner.interests
         for s, prereqs in cur.table:
             if s in mastered or s in found or (area is not None and s not in area):
@@ -242,12 +275,15 @@ class ChoicePolicy:
     ) -> float:
         """Higher is better, within a kind: the earliest due date, the largest fall, the lowest recall,
         work in progress and shallow skills first."""
-        kind, _, fell, due, _ = pending
+        kind, detail, fell, due, _ = pending
         if kind == "must_do":
             return -((due - now) / _DAY) if due is not None else -1e6
         if kind == "reteach":
             p = learner.p_mastery.get(skill, 0.0)
-            return learner.peak_mastery.get(skill, 0.0) - p if fell else 0.5 - p
+            # a wrong answer given again (a pattern) before a plain run of wrong answers
+            return learner.peak_mastery.get(skill, 0.0) - p if fell else (1.0 if detail else 0.5) - p
+        if kind == "deepen":  # below any enrichment above grade; the surest and deepest first
+            return learner.p_mastery.get(skill, 0.0) + 0.01 * cur.depth[skill] - 2.0
         if kind in REVIEW_KINDS:
             memory = learner.memories.get(skill)
             return 1.0 - self.review.retrievability(memory, now) if memory else 0.0
@@ -282,7 +318,10 @@ class ChoicePolicy:
             for neg, _, s, (k, interest, fell, due, aid) in heapq.nsmallest(self.max_choices, scored):
                 m = memories.get(s) if k in REVIEW_KINDS else None
                 days = max(0, (now - m.last_review) // _DAY) if m is not None else None
-                out.append(NextStep(s, k, -neg, days, interest, fell, due, aid))
+                if k == "reteach":  # the detail of a reteach is the repeated wrong answer
+                    out.append(NextStep(s, k, -neg, days, None, fell, due, aid, repeated=interest))
+                else:
+                    out.append(NextStep(s, k, -neg, days, interest, fell, due, aid))
         return out
 
     # --- rank ---------------------------------------------------------------------------------------------
@@ -327,6 +366,32 @@ class ChoicePolicy:
             s: _PRACTICE for s in self._mastered(cur, learner) if s not in taken and cur.facts[s].has_items
         }
 
+    def _with_content(
+        self, ranked: tuple[NextStep, ...], learner: LearnerSnapshot, now: datetime
+    ) -> tuple[NextStep, ...]:
+        """Content must-do work joins the skill must-do work at the front (earliest due first, at most
+        ``max_must_do`` in all; one step per piece of content), then the rest as ranked."""
+        content: dict[int, NextStep] = {}
+        for m in sorted(learner.must_do, key=lambda m: (m.due is None, m.due or now, m.assignment_id)):
+            if m.content_id is not None and m.content_id not in content:
+                score = -((m.due - now) / _DAY) if m.due is not None else -1e6
+                content[m.content_id] = NextStep(
+                    m.skill,
+                    "must_do",
+                    score,
+                    due=m.due,
+                    assignment_id=m.assignment_id,
+                    content_id=m.content_id,
+                )
+        if not content:
+            return ranked
+        must = sorted(
+            [*content.values(), *(c for c in ranked if c.kind == "must_do")],
+            key=lambda c: (-c.score, c.assignment_id or 0),
+        )[: self.max_must_do]
+        rest = [c for c in ranked if c.kind != "must_do"]
+        return tuple([*must, *rest][: self.max_choices])
+
     # --- all together -------------------------------------------------------------------------------------
 
     def choose(
@@ -362,7 +427,7 @@ class ChoicePolicy:
             candidates = self.select(cur, learner, now)
         if len(candidates) < self.min_choices:
             candidates = {**candidates, **self._fillers(cur, learner, candidates)}
-        choices = self.rank(cur, self._best(cur, learner, candidates, now))
+        choices = self._with_content(self.rank(cur, self._best(cur, learner, candidates, now)), learner, now)
         if notice is None and not learner.n_attempts and not learner.memories and not learner.p_mastery:
             notice = "no_history"
         if not choices:

@@ -22,7 +22,15 @@ from learnpath.storage.tables import (
     User,
 )
 
-__all__ = ["ClassOverview", "ClassSummary", "HeatCell", "Struggle", "class_overview", "list_classes"]
+__all__ = [
+    "ClassOverview",
+    "ClassSummary",
+    "HeatCell",
+    "Struggle",
+    "class_overview",
+    "list_classes",
+    "summary_of",
+]
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,11 @@ def _summary(session: Session, row: ClassRow) -> ClassSummary:
         )
     )
     return ClassSummary(row.id, row.name, row.grade, n, teachers)
+
+
+def summary_of(session: Session, row: ClassRow) -> ClassSummary:
+    """The class's name, grade, number of learners and teachers (no access check: callers check)."""
+    return _summary(session, row)
 
 
 def list_classes(ctx: ServiceContext, actor: Actor) -> list[ClassSummary]:

@@ -17,6 +17,7 @@ from learnpath.learner.base import LearnerModel
 from learnpath.learner.registry import build_model, model_from_dict
 from learnpath.settings import Settings
 from learnpath.storage.db import transaction
+from learnpath.storage.files import FileStore, make_store
 from learnpath.storage.tables import ModelVersion
 
 __all__ = ["ServiceContext", "utc_now"]
@@ -34,7 +35,15 @@ class ServiceContext:
     settings: Settings
     clock: Clock = utc_now
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    file_store: FileStore | None = None
+    """Where portfolio files are kept; made from the settings on first use (tests may hand one in)."""
     _model_cache: dict[int | None, LearnerModel] = field(default_factory=dict, repr=False)
+
+    def files(self) -> FileStore:
+        """The portfolio's file store (disk under the data folder, or S3; see storage/files.py)."""
+        if self.file_store is None:
+            self.file_store = make_store(self.settings)
+        return self.file_store
 
     @contextmanager
     def unit(self) -> Iterator[Session]:

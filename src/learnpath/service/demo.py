@@ -25,12 +25,18 @@ from learnpath.errors import ConflictError
 from learnpath.recommend.next_item import LearnerView, NextItemPolicy
 from learnpath.service.assignments import seed_demo
 from learnpath.service.catalog import Catalog, load_catalog
+from learnpath.service.checkin_demo import seed_demo_checkins
 from learnpath.service.content import SkillSpec, add_items, add_skills
 from learnpath.service.context import ServiceContext
+from learnpath.service.flipped_demo import seed_demo_flipped
+from learnpath.service.grouping import seed_demo_teams
 from learnpath.service.learning import _record, _state_for
 from learnpath.service.models import fit_model
+from learnpath.service.plan_demo import seed_demo_plans
+from learnpath.service.portfolio_demo import seed_demo_portfolio
 from learnpath.service.resources import add_demo_content
 from learnpath.service.roster import add_class, add_school, add_user, enrol, link_family
+from learnpath.service.rotation_demo import seed_demo_rotation
 from learnpath.storage.tables import School
 
 __all__ = ["DEMO_PASSWORD", "DemoSummary", "build_demo_school"]
@@ -39,6 +45,8 @@ DEMO_PASSWORD = "demo"
 DEMO_MODEL = "auto"
 """The demo fits like ``learnpath fit``: best and BKT, keeping the better on held-out learners (BKT, here)."""
 N_LEARNERS = 50
+STOPPED_DAYS_AGO = {7: 10, 33: 9}
+"""Learners who stopped practising some days ago (the class dashboard shows them as inactive, issue 7)."""
 
 FIRST_NAMES = (
     "Ava Ben Cleo Dev Ema Finn Gia Hugo Iris Jon Kai Lena Milo Nia Omar Pia Quinn Rosa Sam Tara Uma Vic "
@@ -88,8 +96,10 @@ def _simulate_learner(
     learner_id: int,
     grade: int,
     rng: np.random.Generator,
+    stopped_days_ago: int = 0,
 ) -> int:
-    """Simulate a learner's practice sessions over the last three weeks; returns attempts made."""
+    """Simulate a learner's practice sessions over the last three weeks (ending ``stopped_days_ago`` days
+    ago: a learner who stopped practising); returns attempts made."""
     graph = catalog.graph
     ability = float(rng.normal(0.0, 1.0))
     learn_rate = float(np.clip(0.18 + 0.08 * ability, 0.04, 0.4))
@@ -105,7 +115,8 @@ def _simulate_learner(
     made = 0
     recent: list[str] = []
     for session_no in range(n_sessions):
-        at = start + timedelta(days=float(session_no * 21 / n_sessions + rng.uniform(0, 2)), hours=9)
+        span = 21 - stopped_days_ago
+        at = start + timedelta(days=float(session_no * span / n_sessions + rng.uniform(0, 2)), hours=9)
         for _ in range(int(rng.integers(6, 14))):
             state, model = _state_for(session, ctx, learner_id)
             mastery = model.mastery(state)
@@ -188,10 +199,20 @@ def build_demo_school(ctx: ServiceContext, seed: int = 2026, progress: Progress 
         n_attempts = 0
         report("histories", 0, N_LEARNERS)
         for n in range(1, N_LEARNERS + 1):
-            n_attempts += _simulate_learner(s, ctx, catalog, ids[f"learner{n}"], 4 if n <= 25 else 5, rng)
+            stopped = STOPPED_DAYS_AGO.get(n, 0)
+            n_attempts += _simulate_learner(
+                s, ctx, catalog, ids[f"learner{n}"], 4 if n <= 25 else 5, rng, stopped
+            )
             report("histories", n, N_LEARNERS)
         learner_ids = [ids[f"learner{n}"] for n in range(1, N_LEARNERS + 1)]
         seed_demo(s, ctx, school.id, class1.id, ids["teacher1"], learner_ids, "G4.FRAC.EQUIV")  # issue 5
+        seed_demo_plans(s, ids, ctx.clock())  # personal learning plans, issue 6
+        seed_demo_portfolio(s, ctx, ids, ctx.clock())  # portfolios of work, issue 6
+        seed_demo_teams(s, ctx, class1.id, ids["teacher1"], ids)  # pair rules and project teams, issue 7
+        grade3 = [k.code for k in SKILLS if k.grade == 3]
+        seed_demo_rotation(s, ctx, class1.id, ids["teacher1"], grade3)  # a station rotation, issue 7
+        seed_demo_flipped(s, ctx, school.id, class1.id, ids["teacher1"], ids)  # a flipped lesson, issue 7
+        seed_demo_checkins(s, ids, {class1.id: ids["teacher1"], class2.id: ids["teacher2"]}, ctx.clock())
         summary = DemoSummary(school.id, len(catalog.skills), len(catalog.items), N_LEARNERS, n_attempts)
     # the demo school runs on a fitted, validated model version (issue 3), chosen as `learnpath fit` chooses
     report("model", 0, 1)

@@ -19,7 +19,8 @@ from learnpath.core.mastery import MASTERED_AT
 from learnpath.errors import FieldError, PermissionDeniedError, ValidationError
 from learnpath.service.access import Actor, require_class, require_learner
 from learnpath.service.context import ServiceContext
-from learnpath.storage.tables import ClassLearner, GoalRow, GoalSkill, SkillRow, User
+from learnpath.service.goal_records import tell
+from learnpath.storage.tables import ClassLearner, GoalEvent, GoalRow, GoalSkill, SkillRow, User
 
 __all__ = [
     "ACTIVE_STATES",
@@ -237,6 +238,16 @@ def pick_goals(
             session.add_all(
                 GoalSkill(goal_id=row.id, skill_id=s.id, position=i) for i, s in enumerate(skills)
             )
+            # the goal's history (personal learning plans): drafted and proposed by its teacher, whose
+            # proposal counts as the school side's approval; the family still approves
+            session.add_all(
+                GoalEvent(
+                    goal_id=row.id, actor_id=actor.user_id, role=actor.role, action=action,
+                    from_state=before, to_state=after, comment="", details={}, created_at=now,
+                )
+                for action, before, after in (("draft", None, "draft"), ("propose", "draft", "proposed"))
+            )  # fmt: skip
+            tell(session, row, actor, "goal_proposed", now)  # the family is asked to agree
             out.append(row)
         session.flush()
         return _infos(session, out)

@@ -17,10 +17,11 @@ from learnpath.core.qti import QtiItem
 from learnpath.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from learnpath.learner.base import LearnerModel, LearnerState
 from learnpath.recommend.next_item import LearnerView, NextItemPolicy, Reason
-from learnpath.service import memory
+from learnpath.service import history, memory
 from learnpath.service.access import Actor, require_learner
 from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.context import ServiceContext
+from learnpath.service.extra_evidence import merge_facts, portfolio_facts
 from learnpath.service.models import refresh_mastery
 from learnpath.storage.tables import (
     AttemptRow,
@@ -136,7 +137,9 @@ def _state_for(session: Session, ctx: ServiceContext, learner_id: int) -> tuple[
                 continue
             at = scored[a.id]  # a teacher's score is evidence from the moment it is given
         facts.append((at, a.id, _attempt_fact(learner_id, catalog.items[code], a, at)))
-    for _, _, fact in sorted(facts, key=lambda f: (f[0], f[1])):
+    ordered = [fact for _, _, fact in sorted(facts, key=lambda f: (f[0], f[1]))]
+    extra = portfolio_facts(session, learner_id).get(learner_id, [])  # teachers' scores of work (issue 6)
+    for fact in merge_facts(ordered, extra):
         state = model.update(state, fact)
     return state, model
 
@@ -305,9 +308,26 @@ def apply_evidence(
 
     ``state`` is the learner's state before it (from ``_state_for``); used for answers scored on submit and
     for answers a teacher scores later (service/scoring.py)."""
-    correct = bool(row.correct)
+    fact = _attempt_fact(learner_id, item, row, at)
+    return apply_fact(session, ctx, catalog, learner_id, fact, state, model, at, locale)
+
+
+def apply_fact(
+    session: Session,
+    ctx: ServiceContext,
+    catalog: Catalog,
+    learner_id: int,
+    fact: Attempt,
+    state: LearnerState,
+    model: LearnerModel,
+    at: datetime,
+    locale: str = "en",
+) -> list[tuple[SkillProgress, float | None]]:
+    """Fold one fact (an answer, or a teacher's score of portfolio work) into the learner state, mastery
+    rows and spaced review; ``state`` is the learner's state before it."""
+    correct = bool(fact.correct)
     before = model.mastery(state)
-    state = model.update(state, _attempt_fact(learner_id, item, row, at))
+    state = model.update(state, fact)
     version, _ = ctx.active_model(session)
     srow = session.get(LearnerStateRow, learner_id)
     replayed = srow is None or srow.model_version_id != version
@@ -320,7 +340,7 @@ def apply_evidence(
     after = model.mastery(state)
     rules = MasteryRules()
     skills_out: list[tuple[SkillProgress, float | None]] = []
-    for code in item.skills:
+    for code in fact.skills:
         skill = catalog.skills[code]
         m = after[code]
         mrow = session.get(MasteryRow, (learner_id, skill.id))
@@ -331,20 +351,21 @@ def apply_evidence(
         mrow.n_correct = (mrow.n_correct or 0) + int(correct)
         mrow.recent_wrong = 0 if correct else (mrow.recent_wrong or 0) + 1
         mrow.last_attempt_at = at
+        history.note_mastery(session, learner_id, skill.id, at, m.p_mastery, m.n_attempts)  # issue 7
         prev = before.get(code)
         skills_out.append((_progress(skill, mrow, rules, locale), prev.p_mastery if prev else None))
     # IRT and the logistic models move every skill with an answer; a replay under a new version too
     refresh_mastery(
-        session, catalog, learner_id, after, skip=item.skills, before=None if replayed else before
+        session, catalog, learner_id, after, skip=fact.skills, before=None if replayed else before
     )
     memory.after_attempt(  # spaced review (issue 5)
         session,
         catalog,
         learner_id,
-        item.skills,
+        fact.skills,
         correct,
         at,
-        {c: after[c].p_mastery for c in item.skills},
+        {c: after[c].p_mastery for c in fact.skills},
     )
     return skills_out
 

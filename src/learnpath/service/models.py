@@ -46,6 +46,8 @@ from learnpath.learner.registry import MODELS, build_model, model_from_dict
 from learnpath.service.access import Actor, require_role
 from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.context import ServiceContext
+from learnpath.service.extra_evidence import merge_facts, portfolio_facts
+from learnpath.service.history import DayHistory, rewrite_history
 from learnpath.storage.tables import AttemptRow, LearnerStateRow, MasteryRow, ModelVersion, TeacherScore
 
 __all__ = [
@@ -436,7 +438,8 @@ def fit_model(
         "validate_seconds": validate_seconds,
         "fitted_as": name,
         "candidates": {
-            m.name: {"auc": None if math.isnan(sc["auc"]) else sc["auc"], "seconds": sec} for m, sc, sec in tried
+            m.name: {"auc": None if math.isnan(sc["auc"]) else sc["auc"], "seconds": sec}
+            for m, sc, sec in tried
         },
     }
     with ctx.unit() as session:
@@ -496,21 +499,29 @@ def rebuild_learner_states(
         loaded = load_attempts(session)
     table = loaded.table
     skill_ids = {code: row.id for code, row in loaded.catalog.skills.items()}
-    if len(table) == 0:
+    extra = portfolio_facts(session)  # teachers' scores of portfolio work (issue 6), replayed too
+    if len(table) == 0 and not extra:
         return 0
-    bounds = np.flatnonzero(np.r_[True, table.learner[1:] != table.learner[:-1], True])
+    spans: dict[int, range] = {}
+    if len(table):
+        bounds = np.flatnonzero(np.r_[True, table.learner[1:] != table.learner[:-1], True])
+        spans = {int(table.learner[a]): range(int(a), int(b)) for a, b in itertools.pairwise(bounds)}
     n = 0
-    for start, stop in itertools.pairwise(bounds):
-        learner_id = int(table.learner[start])
+    for learner_id in sorted(spans.keys() | extra.keys()):
         state = model.init_state()
         tallies: dict[str, list[Any]] = {}  # skill -> [n_correct, recent_wrong, last_at]
-        for fact in loaded.facts(range(int(start), int(stop))):
+        answers = loaded.facts(spans[learner_id]) if learner_id in spans else []
+        days = DayHistory(skill_ids)  # mastery at the end of each day with evidence (the dashboard's chart)
+        for fact in merge_facts(answers, extra.get(learner_id, [])):
+            days.before(fact.at, model, state)
             state = model.update(state, fact)
+            days.touched(fact.skills)
             for code in fact.skills:
                 t = tallies.setdefault(code, [0, 0, None])
                 t[0] += int(fact.correct)
                 t[1] = 0 if fact.correct else t[1] + 1
                 t[2] = fact.at
+        rewrite_history(session, learner_id, days.close(model, state))
         srow = session.get(LearnerStateRow, learner_id)
         if srow is None:
             session.add(

@@ -30,6 +30,7 @@ from learnpath.recommend.choices import (
     SkillFacts,
 )
 from learnpath.recommend.next_item import LearnerView, NextItemPolicy, Reason
+from learnpath.recommend.patterns import AnswerRecord, repeated_wrong_answers
 from learnpath.recommend.review import Memory
 from learnpath.service.access import Actor, require_learner
 from learnpath.service.catalog import item_from_row
@@ -38,7 +39,10 @@ from learnpath.service.learning import NextItem
 from learnpath.storage.tables import (
     Assignment,
     AttemptRow,
+    ClassGroupMember,
     ClassLearner,
+    ContentProgress,
+    ContentRow,
     ItemRow,
     ItemSkill,
     LearnerInterest,
@@ -89,6 +93,12 @@ class Choice:
     fell: bool = False
     due: datetime | None = None
     assignment_id: int | None = None
+    content_id: int | None = None
+    """must_do work on content: open ``/content/{content_id}`` rather than practise the skill."""
+    content_title: str | None = None
+    content_kind: str | None = None
+    repeated: str | None = None
+    """reteach: the wrong answer the learner gave more than once."""
 
 
 @dataclass(frozen=True)
@@ -149,12 +159,25 @@ _ASSIGNED_COLUMNS = (
     Assignment.item_id,
     Assignment.due_at,
     Assignment.created_at,
+    Assignment.content_id,
+    Assignment.check_items,
 )
-_ASSIGNED = union_all(  # two index lookups (an OR over both would scan the table)
+_ASSIGNED = union_all(  # index lookups (an OR over them would scan the table)
     select(*_ASSIGNED_COLUMNS).where(Assignment.learner_id == _LID, Assignment.kind == "must_do"),
     select(*_ASSIGNED_COLUMNS)
     .join(ClassLearner, ClassLearner.class_id == Assignment.class_id)
     .where(ClassLearner.learner_id == _LID, Assignment.kind == "must_do"),
+    select(*_ASSIGNED_COLUMNS)
+    .join(ClassGroupMember, ClassGroupMember.group_id == Assignment.group_id)
+    .where(ClassGroupMember.learner_id == _LID, Assignment.kind == "must_do"),
+)
+_COMPLETED = select(ContentProgress.completed_at).where(
+    ContentProgress.learner_id == _LID, ContentProgress.content_id == bindparam("content")
+)
+_CHECKED = select(func.count(func.distinct(AttemptRow.item_id))).where(
+    AttemptRow.learner_id == _LID,
+    AttemptRow.created_at >= bindparam("since"),
+    AttemptRow.item_id.in_(bindparam("items", expanding=True)),
 )
 _ANSWERED = select(func.count(AttemptRow.id)).where(
     AttemptRow.learner_id == _LID, AttemptRow.created_at >= bindparam("since")
@@ -164,6 +187,18 @@ _DONE_SKILL = _ANSWERED.where(
     AttemptRow.item_id.in_(select(ItemSkill.item_id).where(ItemSkill.skill_id == bindparam("skill")))
 )
 _PLACED = select(PlacementRow.id).where(PlacementRow.learner_id == _LID).limit(1)
+RECENT_ANSWERS = 60
+"""How many of a learner's latest (answer, skill) pairs the repeated-wrong-answer rule reads."""
+CHALLENGE_AT = 1.0
+"""An item this hard (difficulty in logits) or harder is a challenge: a mastered skill with one is offered
+``deepen`` ("You know this! Try a harder one"), and picking that step serves the challenge items."""
+_RECENT = (  # one index range scan on (learner_id, created_at), newest first
+    select(ItemSkill.skill_id, AttemptRow.item_id, AttemptRow.response, AttemptRow.correct)
+    .join(ItemSkill, ItemSkill.item_id == AttemptRow.item_id)
+    .where(AttemptRow.learner_id == _LID)
+    .order_by(AttemptRow.created_at.desc(), AttemptRow.id.desc())
+    .limit(RECENT_ANSWERS)
+)
 
 
 def _fingerprint(session: Session) -> tuple[Any, ...]:
@@ -189,12 +224,24 @@ def curriculum(session: Session) -> CurriculumCache:
         for a, b in session.execute(select(SkillEdge.prerequisite_id, SkillEdge.skill_id))
     ]
     with_items = {code_of[s] for s in session.scalars(select(ItemSkill.skill_id).distinct())}
+    challenge = {
+        code_of[s]
+        for s in session.scalars(
+            select(ItemSkill.skill_id)
+            .join(ItemRow, ItemRow.id == ItemSkill.item_id)
+            .where(ItemRow.difficulty >= CHALLENGE_AT)
+            .distinct()
+        )
+    }
     tags: dict[str, set[str]] = {}
     for sid, tag in session.execute(select(SkillInterest.skill_id, SkillInterest.tag)):
         tags.setdefault(code_of[sid], set()).add(tag)
     graph = SkillGraph.build([r.code for r in skills], edges)
     facts = [
-        SkillFacts(r.code, r.grade, frozenset(tags.get(r.code, ())), r.code in with_items) for r in skills
+        SkillFacts(
+            r.code, r.grade, frozenset(tags.get(r.code, ())), r.code in with_items, r.code in challenge
+        )
+        for r in skills
     ]
     cached = CurriculumCache(
         Curriculum.build(graph, facts),
@@ -210,11 +257,25 @@ def curriculum(session: Session) -> CurriculumCache:
 
 
 def _must_do(session: Session, cur: CurriculumCache, learner_id: int) -> list[MustDo]:
-    """Open must-do assignments: to the learner or their class, not yet answered enough since given."""
+    """Open must-do assignments: to the learner, their class or group; practice not yet answered enough since
+    given; content work not yet watched (read, finished) or whose check is not answered."""
     out = []
     conn = session.connection()  # Core statements: no ORM layer on the hot path
-    for aid, skill_id, item_id, due, since in conn.execute(_ASSIGNED, {"lid": learner_id}):
-        if skill_id not in cur.code_of:
+    seen: set[int] = set()
+    for aid, skill_id, item_id, due, since, content_id, check in conn.execute(_ASSIGNED, {"lid": learner_id}):
+        if skill_id not in cur.code_of or aid in seen:
+            continue
+        seen.add(aid)
+        if content_id is not None:
+            completed = conn.scalar(_COMPLETED, {"lid": learner_id, "content": content_id})
+            items = list(check or ())
+            checked = (
+                conn.scalar(_CHECKED, {"lid": learner_id, "since": since, "items": items}) or 0
+                if items
+                else 0
+            )
+            if completed is None or checked < len(items):
+                out.append(MustDo(cur.code_of[skill_id], aid, due, content_id))
             continue
         if item_id is not None:
             done = conn.scalar(_DONE_ITEM, {"lid": learner_id, "since": since, "item": item_id}) or 0
@@ -247,12 +308,36 @@ def snapshot(session: Session, cur: CurriculumCache, learner: User) -> LearnerSn
             memories[code] = Memory(stability, difficulty, last, due, reps, lapses)
             peaks[code] = peak
     interests = frozenset(conn.scalars(_INTERESTS, params))
+    recent = conn.execute(_RECENT, params).all()
+    repeated = repeated_wrong_answers(
+        AnswerRecord(code_of[sid], str(iid), response or "", bool(correct))
+        for sid, iid, response, correct in reversed(recent)
+        if sid in code_of
+    )
     return LearnerSnapshot(
-        learner.grade, p, n, wrong, peaks, memories, interests, _must_do(session, cur, learner.id)
+        learner.grade,
+        p,
+        n,
+        wrong,
+        peaks,
+        memories,
+        interests,
+        _must_do(session, cur, learner.id),
+        repeated_wrong=repeated,
     )
 
 
-def _choice(cur: CurriculumCache, step: NextStep, position: int, locale: str) -> Choice:
+def _choice(
+    cur: CurriculumCache,
+    step: NextStep,
+    position: int,
+    locale: str,
+    content: dict[int, tuple[str, str, str]] | None = None,
+) -> Choice:
+    title = kind = None
+    if step.content_id is not None and content and step.content_id in content:
+        en, es, kind = content[step.content_id]
+        title = es if locale == "es" and es else en
     return Choice(
         position,
         step.skill,
@@ -264,6 +349,10 @@ def _choice(cur: CurriculumCache, step: NextStep, position: int, locale: str) ->
         step.fell,
         step.due,
         step.assignment_id,
+        step.content_id,
+        title,
+        kind,
+        step.repeated,
     )
 
 
@@ -271,13 +360,26 @@ def _steps(session: Session, actor: Actor, learner: User, now: datetime, goal: s
     cur = curriculum(session)
     snap = snapshot(session, cur, learner)
     result = POLICY.choose(cur.curriculum, snap, now, goal)
+    content_ids = [s.content_id for s in result.choices if s.content_id is not None]
+    content = (
+        {
+            cid: (title, title_es, kind)
+            for cid, title, title_es, kind in session.execute(
+                select(ContentRow.id, ContentRow.title, ContentRow.title_es, ContentRow.kind).where(
+                    ContentRow.id.in_(content_ids)
+                )
+            )
+        }
+        if content_ids
+        else {}
+    )
     placed = (
         result.notice == "no_history"
         and session.connection().scalar(_PLACED, {"lid": learner.id}) is not None
     )
     return NextStepsView(
         learner.id,
-        [_choice(cur, s, i + 1, actor.locale) for i, s in enumerate(result.choices)],
+        [_choice(cur, s, i + 1, actor.locale, content) for i, s in enumerate(result.choices)],
         result.notice,
         [SkillRef(c, cur.name(c, actor.locale)) for c in result.blocked_by],
         result.notice == "no_history" and not placed,
@@ -309,8 +411,16 @@ def _require_practice_skill(session: Session, cur: CurriculumCache, code: str) -
 
 
 def _item_for(
-    session: Session, cur: CurriculumCache, learner_id: int, code: str, locale: str, rng: np.random.Generator
+    session: Session,
+    cur: CurriculumCache,
+    learner_id: int,
+    code: str,
+    locale: str,
+    rng: np.random.Generator,
+    challenge: bool = False,
 ) -> NextItem:
+    """An item of fitting difficulty on ``code``; with ``challenge`` (a ``deepen`` pick), among its
+    challenge items (difficulty >= CHALLENGE_AT) when it has any."""
     skill_id = cur.id_of[code]
     rows = session.scalars(
         select(ItemRow)
@@ -318,6 +428,8 @@ def _item_for(
         .where(ItemSkill.skill_id == skill_id)
         .order_by(ItemRow.id)
     ).all()
+    if challenge:
+        rows = [r for r in rows if r.difficulty >= CHALLENGE_AT] or rows
     tags: dict[int, list[str]] = {}
     for iid, sid in session.execute(
         select(ItemSkill.item_id, ItemSkill.skill_id).where(ItemSkill.item_id.in_([r.id for r in rows]))
@@ -388,7 +500,8 @@ def record_pick(
                 created_at=now,
             )
         )
-        return _item_for(session, cur, learner.id, code, actor.locale, rng)
+        deepen = picked is not None and picked.kind == "deepen"
+        return _item_for(session, cur, learner.id, code, actor.locale, rng, challenge=deepen)
 
 
 def next_steps_for_username(ctx: ServiceContext, username: str, goal: str | None = None) -> NextStepsView:

@@ -34,6 +34,8 @@ __all__ = [
     "Assignment",
     "AttemptRow",
     "Base",
+    "CheckinRow",
+    "ClassCheckinRhythm",
     "ClassGroup",
     "ClassGroupMember",
     "ClassLearner",
@@ -41,25 +43,36 @@ __all__ = [
     "ClassTeacher",
     "ContentRow",
     "ContentSkill",
+    "FamilyDigest",
     "FamilyLink",
     "Framework",
     "FrameworkAssociation",
+    "GoalEvent",
+    "GoalPart",
     "GoalRow",
     "GoalSkill",
     "ItemCalibration",
     "ItemMedia",
     "ItemRow",
     "ItemSkill",
+    "LearnerCheckinRhythm",
     "LearnerInterest",
     "LearnerPairRule",
+    "LearnerPlan",
     "LearnerStateRow",
     "LoginFailure",
+    "MasteryHistory",
     "MasteryRow",
     "MediaFile",
     "ModelVersion",
     "NextStepPick",
     "Notification",
     "PlacementRow",
+    "PortfolioEvidence",
+    "PortfolioFeedback",
+    "PortfolioGoal",
+    "PortfolioItem",
+    "PortfolioSkill",
     "School",
     "SkillEdge",
     "SkillInterest",
@@ -124,6 +137,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(10), default="en")
     grade: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime]
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    """Where emails go (the family's weekly digest, issue 6); None: in-app only."""
 
 
 class ClassRow(Base):
@@ -457,6 +472,18 @@ class Assignment(Base):
     kind: Mapped[str] = mapped_column(String(20), default="must_do")
     due_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime]
+    # issue 7 (flipped lessons, migration 0013): a group as target; the work itself
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("class_groups.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    """A small group of a class as the target (then ``class_id`` and ``learner_id`` are empty)."""
+    work: Mapped[str] = mapped_column(String(20), default="practice", server_default="practice")
+    """'practice' (the skill), 'flipped' (a video or reading before class, with a short check), 'project'."""
+    content_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    check_items: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    """Flipped work: the ids of the check's items (fixed when assigned)."""
 
 
 class NextStepPick(Base):
@@ -612,3 +639,296 @@ class Notification(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# -- flipped lessons and assignments (issue 7, migration 0013) -----------------------------------------
+
+
+class ContentProgress(Base):
+    """How far a learner got with one piece of content: opened (the page was viewed), the seconds of a local
+    video the player reported as played, and when it counted as done (watched, read, or a project finished).
+    One row per learner and content, updated in place (the player reports every few seconds)."""
+
+    __tablename__ = "content_progress"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    content_id: Mapped[int] = mapped_column(
+        ForeignKey("content.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    opens: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# ---------------------------------------------------------------- station rotations (issue 7)
+
+
+class RotationStation(Base):
+    """A station a class uses in its rotations (kept per class and reused): name, modality, seats, minutes.
+
+    ``modality`` is one of teacher, practice, video, hands_on, collaborative, enrichment; a ``required``
+    station is visited by every learner."""
+
+    __tablename__ = "rotation_stations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(60))
+    modality: Mapped[str] = mapped_column(String(20))
+    capacity: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class RotationPlanRow(Base):
+    """A planned rotation of a class: the stations as they were (JSON snapshot), the period cut into slots,
+    and how the solver did (``status`` optimal / feasible / adjusted, objective, bound, solve time)."""
+
+    __tablename__ = "rotation_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    period_minutes: Mapped[int] = mapped_column(Integer)
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    stations: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    skill_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20))
+    objective: Mapped[int] = mapped_column(Integer)
+    bound: Mapped[float] = mapped_column(Float)
+    solve_ms: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RotationPlanLearner(Base):
+    """One learner's row of a rotation plan: their need (and why), their station index in each slot, and
+    the slots the teacher set by hand (kept when the rest is re-planned)."""
+
+    __tablename__ = "rotation_plan_learners"
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("rotation_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    need: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stations: Mapped[list[int]] = mapped_column(JSON)
+    fixed_slots: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+
+# ---------------------------------------------------------------- check-ins and the family's weekly digest (issue 6)
+
+
+class ClassCheckinRhythm(Base):
+    """How often the teacher meets each learner of a class for a check-in (every ``every_days`` days)."""
+
+    __tablename__ = "class_checkin_rhythms"
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    every_days: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    set_at: Mapped[datetime]
+
+
+class LearnerCheckinRhythm(Base):
+    """One learner's own check-in rhythm, overriding their classes' rhythms."""
+
+    __tablename__ = "learner_checkin_rhythms"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    every_days: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    set_at: Mapped[datetime]
+
+
+class CheckinRow(Base):
+    """A check-in a teacher held with a learner: the prepared summary as it was shown (``summary``), the plan
+    at that moment (``plan``, compared at the next check-in for the forecast change), notes for the learner
+    and family (``notes``), notes only staff see (``private_notes``), the decisions taken and the next date."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_learner_held", "learner_id", "held_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    held_at: Mapped[datetime]
+    since: Mapped[datetime]
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    private_notes: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    next_due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class FamilyDigest(Base):
+    """The weekly digest of one family member for the week starting ``week_start`` (a Monday): made once
+    (in-app notice), emailed at most once (``emailed_at``)."""
+
+    __tablename__ = "family_digests"
+    __table_args__ = (UniqueConstraint("family_id", "week_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    email_to: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# ---------------------------------------------------------------- portfolio of work (issue 6, migration 0010)
+
+
+class PortfolioItem(Base):
+    """A piece of a learner's work: a file (``kind='file'``, bytes in the file store under ``storage_key``,
+    type read from the bytes), a link (``url``) or a text (``body``), each with the learner's reflection."""
+
+    __tablename__ = "portfolio_items"
+    __table_args__ = (Index("ix_portfolio_items_learner_created", "learner_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    reflection: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    storage_key: Mapped[str] = mapped_column(String(200), default="")
+    media_type: Mapped[str] = mapped_column(String(100), default="")
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime]
+
+
+class PortfolioGoal(Base):
+    """A goal of the learner's plan that a piece of work shows progress toward."""
+
+    __tablename__ = "portfolio_goals"
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PortfolioSkill(Base):
+    """A skill a piece of work shows."""
+
+    __tablename__ = "portfolio_skills"
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PortfolioFeedback(Base):
+    """A teacher's feedback on a piece of work: a comment, and at most once per piece a score: points per
+    criterion of a goal's rubric (``rubric``: [{"id", "points", "max_points"}], with ``goal_id``) or a
+    judgement per linked skill (``judgements``: {skill code: "shows" | "not_yet"})."""
+
+    __tablename__ = "portfolio_feedback"
+    __table_args__ = (Index("ix_portfolio_feedback_item", "item_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("portfolio_items.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"), nullable=True)
+    rubric: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    judgements: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime]
+
+
+class PortfolioEvidence(Base):
+    """One fact for the learner model from a scored piece of work: the skill and whether the work showed it
+    (``correct``, from ``score`` in 0..1), at the moment it was scored. Kept when the work is removed
+    (facts are append-only); replayed with the attempts (service/extra_evidence.py)."""
+
+    __tablename__ = "portfolio_evidence"
+    __table_args__ = (Index("ix_portfolio_evidence_learner_at", "learner_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portfolio_items.id", ondelete="SET NULL"), nullable=True
+    )
+    feedback_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portfolio_feedback.id", ondelete="SET NULL"), nullable=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------- personal learning plans (issue 6, migration 0008)
+
+
+class LearnerPlan(Base):
+    """Per-learner plan settings: whether the teacher drafts the goals (``teacher_drafts``; None: decided by
+    grade, young learners' goals are drafted by their teacher)."""
+
+    __tablename__ = "learner_plans"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    teacher_drafts: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    updated_at: Mapped[datetime]
+
+
+class GoalEvent(Base):
+    """One entry of a goal's history: who did what and when (drafted, proposed, approved, asked for a
+    change, commented, adjusted, agreed, met, dropped), the state before and after, and the comment.
+
+    ``role`` is the actor's role at the time (kept when the account is gone); ``details`` holds what changed
+    (e.g. ``{"target_date": [old, new]}``)."""
+
+    __tablename__ = "goal_events"
+    __table_args__ = (Index("ix_goal_events_goal_at", "goal_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+
+
+class GoalPart(Base):
+    """A part of an interest/project goal: a milestone (``kind='milestone'``, done when ``done_at`` is set),
+    a rubric criterion (``'criterion'``, scored up to ``max_points``) or a checklist entry (``'check'``,
+    one point)."""
+
+    __tablename__ = "goal_parts"
+    __table_args__ = (Index("ix_goal_parts_goal_kind", "goal_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(String(300))
+    max_points: Mapped[int] = mapped_column(Integer, default=1)
+    done_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# ---------------------------------------------------------------- class dashboard (issue 7)
+
+
+class MasteryHistory(Base):
+    """A learner's P(mastery) of a skill at the end of a day (UTC) on which evidence on it came in: derived,
+    like ``mastery``, and rewritten when a refit replays the attempts. The dashboard's progress-over-time
+    chart and its falling-mastery alerts read it (one indexed query per class)."""
+
+    __tablename__ = "mastery_history"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    p_mastery: Mapped[float] = mapped_column(Float)
+    n_attempts: Mapped[int] = mapped_column(Integer)

@@ -24,9 +24,10 @@ from learnpath.core.content import (
 )
 from learnpath.errors import FieldError, ValidationError
 from learnpath.service import content as curriculum
-from learnpath.service import resources
+from learnpath.service import flipped, resources
 from learnpath.service.access import require_role
 from learnpath.service.resources import ContentView
+from learnpath.web import assignment_views
 from learnpath.web.deps import Ctx, SignedIn, WebUser, check_csrf, locale_of
 from learnpath.web.i18n import load_translations
 from learnpath.web.render import render
@@ -291,6 +292,9 @@ def content_page(request: Request, ctx: Ctx, user: SignedIn, content_id: int) ->
     view = resources.get_content(ctx, user.actor, content_id)
     can_edit = user.actor.role in ("teacher", "admin")
     context = _page_context(view, locale_of(request, user), can_edit, [])
+    if user.actor.role == "learner":  # opening it is a view (what counts as watched: service/flipped.py)
+        context["progress"] = flipped.record_view(ctx, user.actor, content_id, "open")
+        context["work"] = assignment_views.content_work(ctx, user, content_id)
     return render(request, "content_page.html", context, user=user)
 
 

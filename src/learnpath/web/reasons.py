@@ -60,10 +60,16 @@ def reason_text(choice: Choice, locale: str) -> str:
     """Why ``choice`` is offered, in ``locale``."""
     t = load_translations(locale)
     texts: dict[str, Callable[[], str]] = {
-        "must_do": lambda: t.gettext("Your teacher asked for this"),
+        "must_do": lambda: {
+            "video": t.gettext("Watch this before class"),
+            "reading": t.gettext("Read this before class"),
+            "project": t.gettext("Your teacher asked for this project"),
+        }.get(choice.content_kind or "", t.gettext("Your teacher asked for this")),
         "reteach": lambda: (
             t.gettext("You knew this before. Let's make it strong again")
             if choice.fell
+            else t.gettext("The same answer came up again. Let's look at it another way")
+            if choice.repeated
             else t.gettext("Let's try this again, step by step")
         ),
         "review": lambda: _review(t, choice.days_since or 0),
@@ -75,6 +81,7 @@ def reason_text(choice: Choice, locale: str) -> str:
         ),
         "enrich": lambda: t.gettext("A challenge above your grade"),
         "practice": lambda: t.gettext("Keep it strong: practise what you know"),
+        "deepen": lambda: t.gettext("You know this! Try a harder one"),
     }
     return texts[choice.kind]()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from learnpath.service import notifications, plans
 from learnpath.web.charts import band, percent
 from learnpath.web.deps import (
     CSRF_COOKIE,
     WebUser,
     current_user,
+    get_ctx,
     locale_of,
     new_anon_token,
     settings_of,
@@ -53,11 +56,34 @@ def _nav(user: WebUser | None) -> list[str]:
     if user is None:
         return []
     return {
-        "learner": ["learn", "progress"],
-        "family": ["family"],
+        "learner": ["learn", "progress", "plan"],
+        "family": ["family", "digest"],
         "teacher": ["classes", "content"],
         "admin": ["classes", "content", "admin"],
     }[user.actor.role]
+
+
+LEARNER_PATH = re.compile(r"^/learners/(\d+)(/[a-z/-]*)?$")
+
+
+def _header(request: Request, user: WebUser | None) -> dict[str, Any]:
+    """The bell's unread count, and for a family linked to several children the child switcher: the same
+    page for each child (``/learners/{id}/...``), or each child's progress page elsewhere."""
+    out: dict[str, Any] = {"unread": 0, "child_links": []}
+    if user is None:
+        return out
+    try:
+        ctx = get_ctx(request)
+        out["unread"] = notifications.unread_count(ctx, user.actor)
+        children = plans.learner_choices(ctx, user.actor) if user.actor.role == "family" else []
+    except Exception:  # the header never breaks a page (the database itself may be what failed)
+        return out
+    if len(children) > 1:
+        match = LEARNER_PATH.match(request.url.path)
+        rest = (match.group(2) or "") if match else ""
+        current = int(match.group(1)) if match else None
+        out["child_links"] = [(f"/learners/{cid}{rest}", name, cid == current) for cid, name in children]
+    return out
 
 
 def render(
@@ -93,6 +119,7 @@ def render(
         "answer_error": False,
         "oob": False,
     }
+    page.update(_header(request, user))
     page.update(context or {})
     html = environment(locale).get_template(template).render(page)
     response = HTMLResponse(html, status_code=status, headers=headers)

@@ -15,13 +15,20 @@ from fastapi.responses import RedirectResponse
 
 from learnpath.errors import AuthenticationError, RateLimitedError, ValidationError
 from learnpath.web import (
+    assignment_views,
     auth_views,
+    checkin_views,
     content_views,
+    dashboard_views,
+    group_views,
     learn_views,
     marking_views,
     next_views,
     path_views,
     placement_views,
+    plan_views,
+    portfolio_views,
+    rotation_views,
     staff_views,
 )
 from learnpath.web.deps import SESSION_COOKIE, CsrfError, WebUser, current_user, status_of
@@ -35,12 +42,19 @@ router = APIRouter(include_in_schema=False)
 for module in (
     auth_views,
     learn_views,
+    dashboard_views,
     staff_views,
     next_views,
     path_views,
     content_views,
     placement_views,
     marking_views,
+    group_views,
+    assignment_views,
+    rotation_views,
+    plan_views,
+    checkin_views,
+    portfolio_views,
 ):
     router.include_router(module.router)
 

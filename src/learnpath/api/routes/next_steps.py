@@ -1,4 +1,5 @@
-"""Next steps with choice: the choices for a learner, and the learner's pick (which starts practice)."""
+"""Next steps with choice: the choices for a learner, the learner's pick (which starts practice), and the
+learner's interests (which the ``interest`` choices follow)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from fastapi import APIRouter, Query
 
 from learnpath.api.deps import ApiActor, Ctx
 from learnpath.api.schemas import (
+    InterestOptionPublic,
+    InterestsPublic,
+    InterestsUpdate,
     ItemPublic,
     NextItemPublic,
     NextStepPublic,
@@ -16,8 +20,8 @@ from learnpath.api.schemas import (
     PickCreate,
     SkillRefPublic,
 )
-from learnpath.service import next_steps
-from learnpath.web.reasons import notice_text, reason_text
+from learnpath.service import assignments, next_steps
+from learnpath.web.reasons import interest_labels, notice_text, reason_text
 
 router = APIRouter(tags=["learners"])
 
@@ -45,6 +49,9 @@ def get_next_steps(
                 interest=c.interest,
                 due_at=c.due,
                 assignment_id=c.assignment_id,
+                content_id=c.content_id,
+                content_title=c.content_title,
+                repeated_answer=c.repeated,
             )
             for c in view.choices
         ],
@@ -66,3 +73,26 @@ def pick_next_step(learner_id: int, body: PickCreate, ctx: Ctx, actor: ApiActor)
         reason=item.reason,
         p_correct=item.p_correct,
     )
+
+
+def _interests(learner_id: int, tags: list[str], locale: str) -> InterestsPublic:
+    labels = interest_labels(locale)
+    return InterestsPublic(
+        learner_id=learner_id,
+        interests=tags,
+        options=[InterestOptionPublic(tag=t, label=labels.get(t, t)) for t in assignments.INTERESTS],
+    )
+
+
+@router.get("/learners/{learner_id}/interests", response_model=InterestsPublic)
+def get_interests(learner_id: int, ctx: Ctx, actor: ApiActor) -> InterestsPublic:
+    """The learner's interests (tags, sorted) and every tag they may pick, named in the caller's language."""
+    tags = assignments.interests_of(ctx, actor, learner_id)
+    return _interests(learner_id, tags, actor.locale)
+
+
+@router.put("/learners/{learner_id}/interests", response_model=InterestsPublic)
+def put_interests(learner_id: int, body: InterestsUpdate, ctx: Ctx, actor: ApiActor) -> InterestsPublic:
+    """The learner replaces their interests (an empty list clears them); an unknown tag is a 422 naming it."""
+    tags = assignments.set_interests(ctx, actor, learner_id, body.interests)
+    return _interests(learner_id, tags, actor.locale)

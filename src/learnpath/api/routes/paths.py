@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from learnpath.api.deps import ApiActor, Ctx
 from learnpath.api.schemas import Strict
-from learnpath.service import goals, paths
+from learnpath.service import goals, paths, plans
 from learnpath.service.goals import GoalInfo
 from learnpath.service.paths import PathSkill
 
@@ -89,12 +89,22 @@ class GoalList(BaseModel):
     data: list[GoalPublic]
 
 
+class RubricCriterion(Strict):
+    text: str = Field(max_length=300)
+    max_points: int = Field(default=4, ge=1, le=10)
+
+
 class GoalCreate(Strict):
     kind: Literal["skill", "interest"] = "skill"
     skills: list[str] = Field(default_factory=list, max_length=50)
     title: str = Field(default="", max_length=300)
+    details: str = Field(default="", max_length=5000)
     target_mastery: float | None = Field(default=None, gt=0, le=1)
     target_date: date | None = None
+    milestones: list[str] = Field(default_factory=list, max_length=20)
+    checklist: list[str] = Field(default_factory=list, max_length=20)
+    rubric: list[RubricCriterion] = Field(default_factory=list, max_length=20)
+    propose: bool = Field(default=True, description="Ask for approval at once (false: keep a draft).")
 
 
 @router.get("/learners/{learner_id}/path", response_model=PathPublic)
@@ -143,15 +153,24 @@ def list_goals(learner_id: int, ctx: Ctx, actor: ApiActor) -> GoalList:
 
 @router.post("/learners/{learner_id}/goals", response_model=GoalPublic, status_code=201)
 def create_goal(learner_id: int, body: GoalCreate, ctx: Ctx, actor: ApiActor) -> GoalPublic:
-    """Set a skill goal for the learner (their teachers and the school's admins; it starts ``proposed``)."""
-    made = goals.pick_goals(
+    """Draft a goal for the learner (personal learning plans): the learner themself (unless their teacher
+    drafts for them), their teachers or the school's admins; families approve instead (403). A skill goal
+    names 1 to 20 skills (above or below grade level); an interest/project goal has a title, free text,
+    milestones and a rubric or checklist. With ``propose`` (default) it is proposed for approval at once."""
+    goal_id = plans.draft_goal(
         ctx,
         actor,
-        [learner_id],
-        body.skills,
+        learner_id,
         kind=body.kind,
+        skills=body.skills,
         title=body.title,
+        details=body.details,
         target_mastery=body.target_mastery,
         target_date=body.target_date,
+        milestones=body.milestones,
+        checklist=body.checklist,
+        rubric=[c.model_dump() for c in body.rubric],
+        propose=body.propose,
     )
+    made = [g for g in goals.list_goals(ctx, actor, learner_id) if g.id == goal_id]
     return GoalPublic.of(made[0])

@@ -1,0 +1,1 @@
+"""Pure orchestration: grouping, teams, rotations, dashboards"""

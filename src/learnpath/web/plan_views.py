@@ -1,0 +1,256 @@
+"""The personal learning plan pages (issue 6): the plan with forecasts, drafting a goal, approving,
+commenting and adjusting goals, and the signed-in person's notifications."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from learnpath.errors import FieldError, PermissionDeniedError, ValidationError
+from learnpath.service import notifications, paths, plans
+from learnpath.web.deps import Ctx, SignedIn, WebUser, check_csrf, locale_of
+from learnpath.web.plan_words import action_word, notice_text, state_word
+from learnpath.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+MAX_LINES = 20
+STEPS_SHOWN = 12
+
+
+def _plan_page(
+    request: Request,
+    ctx: Ctx,
+    user: WebUser,
+    learner_id: int,
+    *,
+    errors: list[str] | None = None,
+    error_goal: int | None = None,
+    status: int = 200,
+) -> Response:
+    locale = locale_of(request, user)
+    view = plans.plan_view(ctx, user.actor, learner_id, locale)
+    context: dict[str, Any] = {
+        "plan": view,
+        "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
+        "errors": errors or [],
+        "error_goal": error_goal,
+        "state_word": lambda s: state_word(s, locale),
+        "action_word": lambda a: action_word(a, locale),
+        "steps_shown": STEPS_SHOWN,
+        "today": ctx.clock().date().isoformat(),
+        "saved": request.query_params.get("saved", ""),
+    }
+    return render(request, "plan.html", context, status=status, user=user)
+
+
+@router.get("/learners/{learner_id}/plan")
+def plan_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
+    """The learner's goals: where each stands, the forecast as a picture, approvals, comments, history."""
+    return _plan_page(request, ctx, user, learner_id)
+
+
+def _form_page(
+    request: Request,
+    ctx: Ctx,
+    user: WebUser,
+    learner_id: int,
+    values: dict[str, Any],
+    errors: list[FieldError],
+    status: int = 200,
+) -> Response:
+    locale = locale_of(request, user)
+    view = plans.plan_view(ctx, user.actor, learner_id, locale)
+    if not view.may_draft:
+        raise PermissionDeniedError("the teacher or the learner drafts goals; families approve them")
+    skills = paths.skill_choices(ctx, user.actor, locale)
+    context = {
+        "plan": view,
+        "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
+        "skills": skills,
+        "values": values,
+        "errors": {e.field.split("[")[0]: e.message for e in errors},
+        "today": ctx.clock().date().isoformat(),
+    }
+    return render(request, "goal_form.html", context, status=status, user=user)
+
+
+@router.get("/learners/{learner_id}/plan/new")
+def new_goal_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
+    """The goal drafting form: a skill goal (skills of any grade) or an interest/project goal."""
+    kind = "interest" if request.query_params.get("kind") == "interest" else "skill"
+    return _form_page(request, ctx, user, learner_id, {"kind": kind, "skills": []}, [])
+
+
+def _lines(value: Any) -> list[str]:
+    text = value if isinstance(value, str) else ""
+    return [line.strip() for line in text.splitlines() if line.strip()][: MAX_LINES + 1]
+
+
+def _str(form: Any, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/learners/{learner_id}/plan/goals")
+async def draft_goal(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
+    """Save a drafted goal and ask for approval; bad fields come back on the form (422), nothing saved."""
+    await check_csrf(request, user)
+    form = await request.form()
+    kind = "interest" if _str(form, "kind") == "interest" else "skill"
+    values: dict[str, Any] = {
+        "kind": kind,
+        "skills": [v for v in form.getlist("goal_skill") if isinstance(v, str)][:50],
+        "title": _str(form, "title"),
+        "details": _str(form, "details"),
+        "target_date": _str(form, "target_date"),
+        "milestones": _str(form, "milestones"),
+        "assess": _str(form, "assess"),
+        "criteria": _str(form, "criteria"),
+    }
+    fields: dict[str, Any] = {"kind": kind, "title": values["title"], "details": values["details"]}
+    problems: list[FieldError] = []
+    if values["target_date"].strip():
+        try:
+            fields["target_date"] = date.fromisoformat(values["target_date"].strip())
+        except ValueError:
+            problems.append(FieldError("target_date", "use YYYY-MM-DD"))
+    if kind == "skill":
+        fields["skills"] = values["skills"]
+    else:
+        fields["milestones"] = _lines(values["milestones"])
+        criteria = _lines(values["criteria"])
+        if values["assess"] == "checklist":
+            fields["checklist"] = criteria
+        elif values["assess"] == "rubric":
+            fields["rubric"] = criteria
+    try:
+        if problems:
+            raise ValidationError("the goal cannot be saved", problems)
+        goal_id = plans.draft_goal(ctx, user.actor, learner_id, **fields)
+    except ValidationError as exc:
+        return _form_page(request, ctx, user, learner_id, values, exc.errors, status=422)
+    return RedirectResponse(f"/learners/{learner_id}/plan?saved=drafted#goal-{goal_id}", status_code=303)
+
+
+async def _goal_action(request: Request, ctx: Ctx, user: WebUser, goal_id: int, action: str) -> Response:
+    await check_csrf(request, user)
+    learner_id = plans.goal_learner(ctx, user.actor, goal_id)
+    form = await request.form()
+    comment = _str(form, "comment")
+    try:
+        if action == "decision":
+            plans.decide_goal(ctx, user.actor, goal_id, _str(form, "decision"), comment)
+        elif action == "comment":
+            plans.comment_goal(ctx, user.actor, goal_id, comment)
+        elif action == "propose":
+            plans.propose_goal(ctx, user.actor, goal_id, comment)
+        elif action == "state":
+            _change_state(ctx, user, goal_id, _str(form, "state"), _str(form, "target_date"), comment)
+        elif action == "revise":
+            raw = _str(form, "target_date").strip()
+            target = _date(raw) if raw else None
+            plans.revise_goal(
+                ctx, user.actor, goal_id, title=_str(form, "title"), details=_str(form, "details") or None,
+                target_date=target, clear_date=not raw,
+            )  # fmt: skip
+    except ValidationError as exc:
+        fields = [f.field for f in exc.errors] or ["form"]
+        return _plan_page(request, ctx, user, learner_id, errors=fields, error_goal=goal_id, status=422)
+    return RedirectResponse(f"/learners/{learner_id}/plan?saved={action}#goal-{goal_id}", status_code=303)
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError.for_field("target_date", "use YYYY-MM-DD") from None
+
+
+def _change_state(ctx: Ctx, user: WebUser, goal_id: int, state: str, raw_date: str, comment: str) -> None:
+    target = _date(raw_date) if raw_date.strip() else None
+    plans.set_goal_state(ctx, user.actor, goal_id, state or None, comment, target)
+
+
+@router.post("/goals/{goal_id}/decision")
+async def decide(request: Request, ctx: Ctx, user: SignedIn, goal_id: int) -> Response:
+    """Approve a proposed goal, or ask for a change (with a comment)."""
+    return await _goal_action(request, ctx, user, goal_id, "decision")
+
+
+@router.post("/goals/{goal_id}/comment")
+async def comment(request: Request, ctx: Ctx, user: SignedIn, goal_id: int) -> Response:
+    """Comment on a goal; the others involved are notified."""
+    return await _goal_action(request, ctx, user, goal_id, "comment")
+
+
+@router.post("/goals/{goal_id}/propose")
+async def propose(request: Request, ctx: Ctx, user: SignedIn, goal_id: int) -> Response:
+    """Ask everyone to agree a draft (again, after a change)."""
+    return await _goal_action(request, ctx, user, goal_id, "propose")
+
+
+@router.post("/goals/{goal_id}/revise")
+async def revise(request: Request, ctx: Ctx, user: SignedIn, goal_id: int) -> Response:
+    """Change a draft (its name, text, date) and ask everyone to agree again."""
+    return await _goal_action(request, ctx, user, goal_id, "revise")
+
+
+@router.post("/goals/{goal_id}/state")
+async def change_state(request: Request, ctx: Ctx, user: SignedIn, goal_id: int) -> Response:
+    """Teachers: a new target date and/or state (met, dropped, ...); the learner: stop their own draft."""
+    return await _goal_action(request, ctx, user, goal_id, "state")
+
+
+@router.post("/goals/{goal_id}/milestones/{part_id}")
+async def tick(request: Request, ctx: Ctx, user: SignedIn, goal_id: int, part_id: int) -> Response:
+    """Tick off (or untick) a step of an interest goal."""
+    await check_csrf(request, user)
+    learner_id = plans.goal_learner(ctx, user.actor, goal_id)
+    form = await request.form()
+    plans.set_milestone(ctx, user.actor, goal_id, part_id, _str(form, "done") == "1")
+    return RedirectResponse(f"/learners/{learner_id}/plan#goal-{goal_id}", status_code=303)
+
+
+@router.post("/learners/{learner_id}/plan/settings")
+async def plan_settings(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
+    """Teachers: who drafts this learner's goals (the learner, the teacher, or by grade)."""
+    await check_csrf(request, user)
+    form = await request.form()
+    choice = _str(form, "drafts")
+    value = {"teacher": True, "learner": False}.get(choice)
+    plans.set_teacher_drafts(ctx, user.actor, learner_id, value)
+    return RedirectResponse(f"/learners/{learner_id}/plan?saved=settings", status_code=303)
+
+
+@router.get("/notifications")
+def notifications_page(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """The signed-in person's notices, newest first, each in their language with a link to what it is about."""
+    locale = locale_of(request, user)
+    rows = notifications.list_notifications(ctx, user.actor, limit=100)
+    items = [(n, notice_text(n.kind, n.params, n.actor_name, locale)) for n in rows]
+    return render(request, "notifications.html", {"items": items}, user=user)
+
+
+@router.post("/notifications/read")
+async def notifications_read(request: Request, ctx: Ctx, user: SignedIn) -> Response:
+    """Mark one notice (``id``) or all of them read; an ``open`` notice then goes to its link."""
+    await check_csrf(request, user)
+    form = await request.form()
+    raw = _str(form, "id")
+    if raw.strip():
+        if not raw.strip().isdigit():
+            raise ValidationError.for_field("id", f"not a notification id: {raw!r}")
+        notice_id = int(raw)
+        notifications.mark_read(ctx, user.actor, [notice_id])
+        if _str(form, "open") == "1":
+            link = next((n.link for n in notifications.list_notifications(ctx, user.actor, limit=200)
+                         if n.id == notice_id), "")  # fmt: skip
+            if link.startswith("/") and not link.startswith("//"):
+                return RedirectResponse(link, status_code=303)
+    else:
+        notifications.mark_read(ctx, user.actor)
+    return RedirectResponse("/notifications", status_code=303)
