@@ -35,7 +35,9 @@ def _version(engine: Engine) -> list[str]:
 
 
 def test_migrations_produce_exactly_the_orm_tables(empty_database_url: str) -> None:
-    engine = make_engine(empty_database_url)  # from nothing: other tests copy a database migrated once per run
+    engine = make_engine(
+        empty_database_url
+    )  # from nothing: other tests copy a database migrated once per run
     try:
         assert inspect(engine).get_table_names() == []
         upgrade(engine)

@@ -4,14 +4,14 @@ Tables: ``rotation_stations`` (a class's reusable stations), ``rotation_plans`` 
 the solver did) and ``rotation_plan_learners`` (each learner's need and station per slot).
 
 Revision ID: 0012_rotations
-Revises: 0011_groups_teams
+Revises: 0010_portfolio
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_rotations"
-down_revision = "0011_groups_teams"
+down_revision = "0010_portfolio"
 branch_labels = None
 depends_on = None
 
