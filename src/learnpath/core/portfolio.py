@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from learnpath.core.media import SNIFF_BYTES, sniff_media_type
 from learnpath.errors import FieldError
 
 __all__ = [
@@ -58,8 +59,6 @@ MAX_COMMENT_CHARS = 2000
 MAX_URL_CHARS = 2000
 MAX_LINKS = 20
 """Most goals, and most skills, one piece of work may be linked to."""
-SNIFF_BYTES = 64
-"""How many first bytes :func:`sniff_work` needs."""
 
 MEDIA_TYPES: dict[str, str] = {
     "image/png": "png",
@@ -82,30 +81,8 @@ def sniff_work(head: bytes) -> str | None:
 
     Images (PNG, JPEG, GIF, WebP), PDF, audio (MP3, WAV, Ogg, M4A) and video (MP4, WebM). HTML, SVG and
     scripts are never accepted (they could run in a reader's browser)."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/wav"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"OggS"):
-        return "audio/ogg"
-    if head.startswith(b"ID3") or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "audio/mpeg"
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in (b"M4A ", b"M4B "):
-            return "audio/mp4"
-        return None if brand == b"qt  " else "video/mp4"
-    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:SNIFF_BYTES]:
-        return "video/webm"
-    return None
+    found = sniff_media_type(head)
+    return found if found in MEDIA_TYPES else None
 
 
 def media_group(media_type: str) -> str:

@@ -8,7 +8,7 @@ framework. An item with no alignment that resolves is stored without skills (it 
 practice) unless ``skill`` names a skill to align it to.
 
 Images and other media the items use are stored once each (by SHA-256) with a media type decided
-from their bytes; a file that is not a known image, audio or video format is not stored.
+from their bytes; a file that is not a known image, audio, video or PDF format is not stored (`core.media`).
 
 A file that cannot be read is an error when it is the whole import; inside a folder or package it is
 listed and skipped, or, with ``strict``, refuses the whole import. The import is one transaction.
@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from learnpath.core import media
 from learnpath.errors import FieldError, NotFoundError, ValidationError
 from learnpath.interop.qti import Alignment, ImportedItem, QtiImport, read_qti
 from learnpath.service.access import Actor
@@ -40,30 +41,9 @@ CODE_LEN = 100
 
 
 def sniff_media_type(data: bytes) -> str | None:
-    """The media type of ``data`` judged from its first bytes; None when it is not one we serve."""
-    head = data[:64]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/wav"
-    if head.startswith(b"OggS"):
-        return "audio/ogg"
-    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
-        return "audio/mpeg"
-    if head[4:8] == b"ftyp":
-        return "video/mp4"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "video/webm"
-    text = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if (text.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in text) or text.startswith(b"<svg"):
-        return "image/svg+xml"
-    return None
+    """The media type of an item's file judged from its first bytes (SVG included); None when it is not one
+    we serve."""
+    return media.sniff_media_type(data, svg=True)
 
 
 @dataclass(frozen=True)
