@@ -125,7 +125,7 @@ def demo(
     console.print(
         "Demo logins (password for all: "
         f"[bold]{DEMO_PASSWORD}[/bold]): admin, teacher1, teacher2, learner1..learner50, family1..family50 "
-        "(family N is linked to learner N)."
+        "(family N is linked to learner N; family1 also to learner2)."
     )
     if not no_serve:
         _serve(settings, ctx, host, port)

@@ -1,7 +1,7 @@
 """The demo school: our own grade 3-5 math content, two classes of 25, families, and simulated histories.
 
 Logins (demo database only): ``admin``, ``teacher1``, ``teacher2``, ``learner1``..``learner50``,
-``family1``..``family50`` (family N is linked to learner N), all with the password ``demo``.
+``family1``..``family50`` (family N is linked to learner N; family1 also to learner2), all with the password ``demo``.
 
 Histories are simulated, not typed in: each learner has a hidden knowledge state over the skill graph
 (some skills known at the start, a personal learning rate, guess and slip); they practise what the
