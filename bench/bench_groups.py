@@ -26,11 +26,11 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 
 import numpy as np
+from _demo import demo_class  # bench/_demo.py (the script folder is on sys.path)
 from _report import BENCHMARKS, write_section  # bench/_report.py (the script folder is on sys.path)
 
 from learnpath.orchestrate.grouping import LearnerNeeds, form_groups
@@ -98,45 +98,16 @@ def solver_rows(seeds: int) -> list[dict[str, object]]:
 
 
 def app_rows(repeats: int) -> dict[str, object]:
-    from sqlalchemy import select
-
-    from learnpath.service.access import Actor
-    from learnpath.service.context import ServiceContext
-    from learnpath.service.demo import build_demo_school
     from learnpath.service.grouping import suggest_groups, suggest_teams
-    from learnpath.service.roster import enrol
-    from learnpath.settings import Settings
-    from learnpath.storage import make_engine, make_sessionmaker, upgrade
-    from learnpath.storage.tables import ClassLearner, ClassRow, ClassTeacher, User
-    from learnpath.testing.school import fast_hasher
 
-    folder = tempfile.mkdtemp(prefix="bench-groups-")
-    url = f"sqlite:///{folder}/bench.db"
-    engine = make_engine(url)
-    upgrade(engine)
-    ctx = ServiceContext(make_sessionmaker(engine), Settings(database_url=url), hasher=fast_hasher())
-    start = time.perf_counter()
-    build_demo_school(ctx)
-    build_s = time.perf_counter() - start
-    with ctx.unit() as s:
-        teacher = s.scalars(select(User).where(User.username == "teacher1")).one()
-        actor = Actor.of(teacher)
-        class_id = s.scalars(
-            select(ClassRow.id).join(ClassTeacher).where(ClassTeacher.teacher_id == teacher.id)
-        ).first()
-        assert class_id is not None
-        inside = set(s.scalars(select(ClassLearner.learner_id).where(ClassLearner.class_id == class_id)))
-        others = [
-            u
-            for u in s.scalars(
-                select(User.id)
-                .where(User.role == "learner", User.school_id == teacher.school_id)
-                .order_by(User.id)
-            )
-            if u not in inside
-        ]
-        enrol(s, class_id, others[: max(0, 35 - len(inside))], [])
-        n_learners = len(inside) + len(others[: max(0, 35 - len(inside))])
+    demo = demo_class(35, "bench-groups-")
+    ctx, actor, class_id, n_learners, build_s = (
+        demo.ctx,
+        demo.actor,
+        demo.class_id,
+        demo.n_learners,
+        demo.build_s,
+    )
     times: dict[str, list[float]] = {"next_skill": [], "error_pattern": [], "teams": []}
     counts: dict[str, int] = {}
     statuses, gaps = [], []

@@ -26,11 +26,11 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 
 import numpy as np
+from _demo import demo_class  # bench/_demo.py (the script folder is on sys.path)
 from _report import BENCHMARKS, write_section  # bench/_report.py (the script folder is on sys.path)
 
 from learnpath.orchestrate.rotation import NEEDS, Modality, RotationProblem, Station, solve_rotation
@@ -120,48 +120,18 @@ def solver_rows(seeds: int) -> list[dict[str, object]]:
 
 def app_rows(repeats: int) -> dict[str, object]:
     """The demo class grown to 35 learners: suggested groups, then a planned rotation, as the teacher."""
-    from sqlalchemy import select
-
     from learnpath.service import rotations
-    from learnpath.service.access import Actor
-    from learnpath.service.context import ServiceContext
-    from learnpath.service.demo import build_demo_school
-    from learnpath.service.roster import enrol
+    from learnpath.service.grouping import suggest_groups
     from learnpath.service.rotations import ClassStation, RotationSpec
-    from learnpath.settings import Settings
-    from learnpath.storage import make_engine, make_sessionmaker, upgrade
-    from learnpath.storage.tables import ClassRow, ClassTeacher, User
-    from learnpath.testing.school import fast_hasher
 
-    try:
-        from learnpath.service.grouping import suggest_groups
-    except ImportError:  # the grouping use case is not there yet
-        suggest_groups = None  # type: ignore[assignment]
-
-    folder = tempfile.mkdtemp(prefix="bench-rotation-")
-    url = f"sqlite:///{folder}/bench.db"
-    engine = make_engine(url)
-    upgrade(engine)
-    ctx = ServiceContext(make_sessionmaker(engine), Settings(database_url=url), hasher=fast_hasher())
-    start = time.perf_counter()
-    build_demo_school(ctx)
-    build_s = time.perf_counter() - start
-    with ctx.unit() as s:
-        teacher = s.scalars(select(User).where(User.username == "teacher1")).one()
-        actor = Actor.of(teacher)
-        class_id = s.scalars(
-            select(ClassRow.id).join(ClassTeacher).where(ClassTeacher.teacher_id == teacher.id)
-        ).first()
-        assert class_id is not None
-        extra = s.scalars(select(User.id).where(User.username.in_([f"learner{n}" for n in range(26, 36)])))
-        enrol(s, class_id, list(extra), [])
+    demo = demo_class(35, "bench-rotation-")
+    ctx, actor, class_id, build_s = demo.ctx, demo.actor, demo.class_id, demo.build_s
     six = tuple(ClassStation(name, modality, seats, 15) for name, modality, seats in KINDS[:6])
     group_times, plan_times, totals, gaps, statuses = [], [], [], [], []
     n_groups = 0
     for _ in range(repeats):
         start = time.perf_counter()
-        if suggest_groups is not None:
-            n_groups = len(suggest_groups(ctx, actor, class_id, size=5))
+        n_groups = len(suggest_groups(ctx, actor, class_id, size=5))
         mid = time.perf_counter()
         plan = rotations.plan_rotation(ctx, actor, class_id, RotationSpec(60, stations=six, title="bench"))
         end = time.perf_counter()
@@ -174,7 +144,7 @@ def app_rows(repeats: int) -> dict[str, object]:
     return {
         "learners": len(plan.learners),
         "needs": needs,
-        "groups": n_groups if suggest_groups is not None else None,
+        "groups": n_groups,
         "build_s": build_s,
         "groups_median_s": statistics.median(group_times),
         "plan_median_s": statistics.median(plan_times),
@@ -208,7 +178,7 @@ def report(solver: list[dict[str, object]], app: dict[str, object], command: str
             f"| {r['learners']} | {r['stations']} | {r['lengths']} | {r['slots']} | {r['median_s']:.3f} | "
             f"{r['max_s']:.3f} | {float(r['max_gap']):.2%} | {r['optimal']} of {r['seeds']} |"  # type: ignore[arg-type]
         )
-    groups = "not available" if app["groups"] is None else f"{app['groups']} groups of at most 5"
+    groups = f"{app['groups']} groups of at most 5"
     ok = float(app["total_max_s"]) < TARGET_S and float(app["max_gap"]) <= TARGET_GAP  # type: ignore[arg-type]
     lines += [
         "",
