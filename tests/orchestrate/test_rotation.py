@@ -222,3 +222,15 @@ def test_every_plan_keeps_capacities_apart_rules_and_seats_everyone(p: RotationP
     )
     assert [v for v in check_rotation(p, sol.grid) if v.hard] == []
     assert sol.objective <= sol.bound + 1e-6
+
+
+def test_need_after_a_flipped_lesson() -> None:
+    from learnpath.orchestrate.rotation import need_after_flipped
+
+    assert (
+        need_after_flipped(False, 3, 3, True) == "reteach"
+    )  # did not do the work: mastery does not excuse it
+    assert need_after_flipped(True, 2, 3, False) == "practice"
+    assert need_after_flipped(True, 3, 3, False) == "enrich"
+    assert need_after_flipped(True, 0, 0, False) == "practice"  # no check: nothing to be full on
+    assert need_after_flipped(True, 1, 3, True) == "enrich"

@@ -48,6 +48,7 @@ __all__ = [
     "Violation",
     "apply_move",
     "check_rotation",
+    "need_after_flipped",
     "need_of",
     "score_rotation",
     "solve_rotation",
@@ -212,6 +213,15 @@ def need_of(
     if wanted and mastered >= math.ceil(ENRICH_SHARE * len(wanted)):
         return NeedReason("enrich", (), mastered, len(wanted))
     return NeedReason("practice", (), mastered, len(wanted))
+
+
+def need_after_flipped(did_the_work: bool, check_right: int, check_size: int, mastered: bool) -> Need:
+    """What a learner needs in class after a flipped lesson: re-teach when they did not do the work (watch and
+    pass the check), enrich when every check item was right or the skill is already mastered, else practice."""
+    if not did_the_work:
+        return "reteach"
+    full = check_size > 0 and check_right == check_size
+    return "enrich" if full or mastered else "practice"
 
 
 # ---------------------------------------------------------------- checking a problem before solving

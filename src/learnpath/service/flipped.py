@@ -27,7 +27,9 @@ from typing import Literal
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from learnpath.core.mastery import MASTERED_AT
 from learnpath.errors import FieldError, NotFoundError, ValidationError
+from learnpath.orchestrate.rotation import need_after_flipped
 from learnpath.service.access import Actor, require_class, require_learner, require_role
 from learnpath.service.assignments import AssignmentView, assignment_view
 from learnpath.service.catalog import item_from_row
@@ -581,15 +583,13 @@ def rotation_needs(ctx: ServiceContext, actor: Actor, assignment_id: int) -> dic
                 select(MasteryRow.learner_id).where(
                     MasteryRow.skill_id == skill.id,
                     MasteryRow.learner_id.in_(ids),
-                    MasteryRow.p_mastery >= 0.95,
+                    MasteryRow.p_mastery >= MASTERED_AT,
                 )
             )
         )
-    needs = {}
-    for s in status.learners:
-        if s.state in ("passed", "watched", "done"):
-            full = s.check_size > 0 and s.check_right == s.check_size
-            needs[s.learner_id] = "enrich" if full or s.learner_id in mastered else "practice"
-        else:
-            needs[s.learner_id] = "reteach"
-    return needs
+    return {
+        s.learner_id: need_after_flipped(
+            s.state in ("passed", "watched", "done"), s.check_right, s.check_size, s.learner_id in mastered
+        )
+        for s in status.learners
+    }
