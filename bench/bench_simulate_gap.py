@@ -9,11 +9,12 @@ Tuning seeds only (100-199; the benchmark's table uses seed 0). For each learner
 ``learnpath simulate``), the episode is replayed with the true state beside it, and every opportunity is
 put in one class: placement; *useful* (the skill is unknown and its prerequisites known: the only kind the
 oracle spends); *blocked* (a prerequisite unknown); *known from the start*; *learned in the episode*
-(confirming it). Then two ablations, which peek at the true state and so are *not* policies, only
-measures of the gap: when ``stuck_after`` wrong answers in a row make the policy doubt the prerequisites,
-``perfect_whether`` doubts only when a prerequisite is truly unknown (over all of them, as the policy
-does), ``perfect_doubt`` doubts only the truly unknown ones. Their saving bounds what a better stuck rule
-(telling a slow learner from a blocked one) could win.
+(confirming it); and how often the policy's *stuck* rule fired and how often a direct prerequisite was
+then truly unknown. Then two ablations, which peek at the true state and so are *not* policies, only
+measures of the gap: when the stuck rule fires, ``perfect_whether`` acts (checks the prerequisites, as the
+policy does) only when a prerequisite is truly unknown, ``perfect_doubt`` then doubts exactly the truly
+unknown ones at once. Their saving bounds what a better stuck rule (telling a slow learner from a blocked
+one) could win.
 """
 
 from __future__ import annotations
@@ -40,23 +41,26 @@ ZIMBA = (
 
 
 class PeekingPolicy(LearnpathPolicy):
-    """The learnpath policy whose doubt step reads the true state (an ablation, not a policy)."""
+    """The learnpath policy whose stuck step reads the true state (an ablation, not a policy)."""
 
     def __init__(self, *args: Any, mode: str, truth: npt.NDArray[np.bool_], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mode, self.truth = mode, truth
+        self.fired = Counter[str]()
 
-    def _doubt(self, prereqs: npt.NDArray[np.intp]) -> None:
+    def _stuck(self, prereqs: npt.NDArray[np.intp]) -> None:
         unknown = np.array([p for p in prereqs if not self.truth[self.v.members[int(p)]]], dtype=np.intp)
-        if self.mode == "policy":
-            super()._doubt(prereqs)
+        self.fired["stuck fired"] += 1
+        self.fired["a prerequisite truly unknown"] += bool(unknown.size)
+        if self.mode == "policy" or (unknown.size and self.mode == "perfect_whether"):
+            super()._stuck(prereqs)
         elif unknown.size:
-            super()._doubt(prereqs if self.mode == "perfect_whether" else unknown)
+            self._doubt(unknown)
 
 
 def episode(
     cur: Curriculum, learner: SimLearner, goal: int, seed: int, k: int, mode: str, budget: int
-) -> tuple[int, Counter[str]]:
+) -> tuple[int, Counter[str], Counter[str]]:
     rng = np.random.default_rng([seed, k, 1])  # the learnpath policy's stream in ``simulate``
     me = _copy(learner)
     policy = PeekingPolicy(GoalView.of(cur, goal), rng, mode=mode, truth=me.known)
@@ -77,7 +81,7 @@ def episode(
         correct = me.practise(s, cur, rng) if teaches else me.answer(s, rng)
         policy.observe(s, correct)
         used += 1
-    return used, kinds
+    return used, kinds, policy.fired
 
 
 def main() -> None:
@@ -95,18 +99,20 @@ def main() -> None:
     goals = cur.reference_goals()
     out: dict[str, Any] = {"graph": args.graph, "scenario": args.scenario, "seeds": seeds}
     for mode in ("policy", "perfect_whether", "perfect_doubt"):
-        total, kinds = [], Counter[str]()
+        total, kinds, fired = [], Counter[str](), Counter[str]()
         for seed in seeds:
             for k in range(args.learners):
                 rng = np.random.default_rng([seed, k])
                 learner = sc.learner(cur, rng)
                 goal = goals[int(rng.integers(len(goals)))]
-                used, ks = episode(cur, learner, goal, seed, k, mode, args.budget)
+                used, ks, fs = episode(cur, learner, goal, seed, k, mode, args.budget)
                 total.append(used)
                 kinds += ks
+                fired += fs
         row: dict[str, Any] = {"mean_opportunities": round(float(np.mean(total)), 1)}
         if mode == "policy":
             row["by_kind"] = dict(kinds)
+        row["stuck"] = dict(fired)
         out[mode] = row
     print(json.dumps(out, indent=1))
 

@@ -1,11 +1,13 @@
 """learnpath: personalized learning.
 
 The top level exposes the pure library (domain values, the learner-model contract, errors). Importing it
-loads no web, database or CLI library; ``create_app`` is loaded on first use.
+loads no web, database or CLI library, nor the learner models' numeric kernels (numba): ``BKT`` and the other
+learner names, and ``create_app``, are loaded on first use (``_LAZY``), so ``learnpath --help`` starts fast.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from learnpath.core import Attempt, Choice, Item, Score, SkillGraph, score_response
@@ -21,10 +23,10 @@ from learnpath.errors import (
     RateLimitedError,
     ValidationError,
 )
-from learnpath.learner import BKT, AttemptTable, LearnerModel, SkillMastery
 
 if TYPE_CHECKING:
     from learnpath.api.app import create_app
+    from learnpath.learner import BKT, AttemptTable, LearnerModel, SkillMastery
 
 __version__ = "0.1.0"
 
@@ -54,9 +56,24 @@ __all__ = [  # noqa: RUF022  (plain sorted order, checked by tests/test_public_a
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from learnpath.api.app import create_app
+_LAZY = {
+    "AttemptTable": "learnpath.learner",
+    "BKT": "learnpath.learner",
+    "LearnerModel": "learnpath.learner",
+    "SkillMastery": "learnpath.learner",
+    "create_app": "learnpath.api.app",
+}
+"""Public names imported on first use (name -> module), kept out of ``import learnpath``."""
 
-        return create_app
-    raise AttributeError(f"module 'learnpath' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'learnpath' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -162,12 +162,12 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("GET", "/api/v1/learners/{learner_id}/plan", "learner", _all(200)),
     ("POST", "/api/v1/goals/{goal_id}/approvals", "goal", _goal_approvals),
     ("POST", "/api/v1/goals/{goal_id}/comments", "goal", _all(201)),
-    # only a draft can be changed: the matrix's goal is proposed (422 where the role may draft)
+    # a draft or proposed goal can be changed by whoever may draft (the matrix's goal is proposed)
     (
         "PATCH",
         "/api/v1/goals/{goal_id}",
         "goal",
-        lambda role, own: (403 if role == "family" else 422) if own else 404,
+        lambda role, own: (403 if role == "family" else 200) if own else 404,
     ),
     ("GET", "/api/v1/notifications", None, _everyone),
     ("POST", "/api/v1/notifications/read", None, _everyone),
@@ -181,6 +181,7 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("POST", "/api/v1/classes/{class_id}/rotations", "class", _class_writes(201)),
     ("GET", "/api/v1/rotations/{rotation_id}", None, _staff_only_unknown),
     ("PATCH", "/api/v1/rotations/{rotation_id}", None, _staff_only_unknown),
+    ("DELETE", "/api/v1/rotations/{rotation_id}", None, _staff_only_unknown),
     # check-ins and the family's weekly digest (issue 6); a held check-in by id: tests/api/test_checkins_api.py
     ("GET", "/api/v1/learners/{learner_id}/checkins", "learner", _all(200)),
     ("POST", "/api/v1/learners/{learner_id}/checkins", "learner", _staff_learner_writes),

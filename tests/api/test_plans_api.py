@@ -76,3 +76,25 @@ def test_plan_api_errors(client: TestClient, school: TinySchool) -> None:
     r = client.post("/api/v1/notifications/read", headers=teacher, json={"ids": [999999]})
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     assert client.get("/api/v1/notifications?limit=0", headers=teacher).status_code == 422
+
+
+def test_patch_changes_the_skills_of_a_proposed_goal(client: TestClient, school: TinySchool) -> None:
+    lid = school.ids["learner1"]
+    learner, teacher, family = (_login(client, n) for n in ("learner1", "teacher1", "family1"))
+    gid = client.post(f"/api/v1/learners/{lid}/goals", headers=learner, json={"skills": ["ADD"]}).json()["id"]
+    client.post(f"/api/v1/goals/{gid}/approvals", headers=teacher, json={"decision": "approve"})
+    r = client.patch(f"/api/v1/goals/{gid}", headers=learner, json={"skills": ["SUB", "NOPE"]})
+    assert r.status_code == 422 and r.json()["error"]["fields"] == [
+        {"field": "skills", "message": "no skill with code 'NOPE'"}
+    ]
+    assert client.patch(f"/api/v1/goals/{gid}", headers=family, json={"skills": ["SUB"]}).status_code == 403
+    r = client.patch(
+        f"/api/v1/goals/{gid}", headers=learner, json={"skills": ["SUB", "MUL"], "propose": False}
+    )
+    assert r.status_code == 200 and r.json() == {"id": gid, "state": "draft"}
+    [g] = client.get(f"/api/v1/learners/{lid}/plan", headers=family).json()["goals"]
+    assert (g["skills"], g["title"], g["state"]) == (["SUB", "MUL"], "Taking away, Times tables", "draft")
+    r = client.patch(f"/api/v1/goals/{gid}", headers=learner, json={"target_date": "2099-02-01"})
+    assert r.json()["state"] == "proposed"
+    [g] = client.get(f"/api/v1/learners/{lid}/plan", headers=family).json()["goals"]
+    assert g["pending"] == ["teacher", "family"] and g["target_date"] == "2099-02-01"  # the old yes lapsed

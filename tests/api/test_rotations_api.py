@@ -137,3 +137,29 @@ def test_a_plan_is_seen_by_its_class_staff_only(client: TestClient, school: Tiny
         headers = _login(client, name)
         assert client.get(path, headers=headers).status_code == status, name
         assert client.patch(path, headers=headers, json={"moves": []}).status_code == status, name
+
+
+def test_deleting_a_plan_by_its_class_staff_only(client: TestClient, school: TinySchool) -> None:
+    h, cid = _login(client, "teacher1"), school.ids["classA"]
+    client.put(f"/api/v1/classes/{cid}/stations", headers=h, json={"stations": STATIONS[:2]})
+    keep, gone = (
+        client.post(
+            f"/api/v1/classes/{cid}/rotations", headers=h, json={"period_minutes": 20, "title": title}
+        ).json()["id"]
+        for title in ("Keep", "Gone")
+    )
+    path = f"/api/v1/rotations/{gone}"
+    for name, status in {"teacher2": 404, "admin_other": 404, "learner1": 403, "family1": 403}.items():
+        assert client.delete(path, headers=_login(client, name)).status_code == status, name
+    assert client.get(path, headers=h).status_code == 200  # refused deletes changed nothing
+    r = client.delete(path, headers=h)
+    assert r.status_code == 204 and r.content == b""
+    assert client.get(path, headers=h).status_code == 404
+    assert client.patch(path, headers=h, json={"moves": []}).status_code == 404
+    assert client.delete(path, headers=h).json()["error"]["code"] == "not_found"
+    listed = client.get(f"/api/v1/classes/{cid}/rotations", headers=h).json()["data"]
+    assert [x["title"] for x in listed] == ["Keep"]
+    assert len(client.get(f"/api/v1/classes/{cid}/stations", headers=h).json()["data"]) == 2
+    # the school's admin may delete too
+    assert client.delete(f"/api/v1/rotations/{keep}", headers=_login(client, "admin")).status_code == 204
+    assert client.get(f"/api/v1/classes/{cid}/rotations", headers=h).json()["data"] == []

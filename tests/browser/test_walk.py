@@ -23,8 +23,7 @@ from typing import Any
 import pytest
 
 from learnpath.service.context import ServiceContext
-from learnpath.settings import Settings
-from learnpath.storage import make_engine, make_sessionmaker, upgrade
+from learnpath.storage import make_engine, make_sessionmaker
 from learnpath.testing.school import fast_hasher
 
 pytestmark = pytest.mark.browser
@@ -73,32 +72,17 @@ def _right_answer(ctx: ServiceContext, item_id: int) -> tuple[str, str]:
     return item.kind, item.answer or item.accepted[0]
 
 
-def _build_school(ctx: ServiceContext) -> tuple[str, str]:
-    """The demo school when its builder is importable, the tiny test school otherwise."""
-    try:
-        from learnpath.service.demo import DEMO_PASSWORD, build_demo_school
-    except ImportError:
-        from learnpath.testing.school import PASSWORD, build_tiny_school
-
-        build_tiny_school(ctx)
-        return PASSWORD, "tiny"
-    build_demo_school(ctx)
-    return DEMO_PASSWORD, "demo"
-
-
 @pytest.fixture(scope="module")
-def school_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[School]:
-    """The app on 127.0.0.1 and a free port, served by uvicorn in a thread, on a SQLite file."""
+def school_server(demo_template: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[School]:
+    """The app on 127.0.0.1 and a free port, served by uvicorn in a thread, on this module's own fresh copy
+    of the run's demo school (``demo_template``, built once in tests/browser/conftest.py)."""
     import uvicorn
 
     from learnpath.api.app import create_app
 
-    db = tmp_path_factory.mktemp("browser") / "learnpath.db"
-    settings = Settings(database_url=f"sqlite:///{db}", demo=True, data_dir=str(db.parent), _env_file=None)  # type: ignore[call-arg]
+    settings = demo_template.copy_to(tmp_path_factory.mktemp("browser") / "school")
     engine = make_engine(settings.database_url)
-    upgrade(engine)
     ctx = ServiceContext(make_sessionmaker(engine), settings, hasher=fast_hasher())
-    password, kind = _build_school(ctx)
     app = create_app(settings, ctx)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -111,7 +95,7 @@ def school_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[School]:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
     try:
-        yield School(f"http://127.0.0.1:{port}", password, kind, ctx)
+        yield School(f"http://127.0.0.1:{port}", demo_template.password, demo_template.kind, ctx)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -32,7 +32,7 @@ def hand_made(seed: int = 0, n_items: int = 12, n_skills: int = 3, d: int = 6, h
         "skill": w(n_skills + 1, d), "skill_var": w(n_skills + 1, d), "inter": w(2 * (n_skills + 1), d),
         "item_mu": w(n_items + 1, 1), "item_bias": w(n_items + 1, 1),
         "w_ih": w(4 * hd, d), "w_hh": w(4 * hd, hd), "b_ih": w(4 * hd), "b_hh": w(4 * hd),
-        "hid_w": w(hd, hd + d), "hid_b": w(hd), "out_w": w(1, hd), "out_b": w(1),
+        "hid_w": w(hd, hd + d + 6), "hid_b": w(hd), "out_w": w(1, hd), "out_b": w(1),
     }  # fmt: skip
     model.weights_["skill"][0] = 0.0
     model.weights_["skill_var"][0] = 0.0
@@ -84,6 +84,22 @@ def test_json_round_trip_without_torch_keeps_weights_exactly() -> None:
     table = synthetic_attempts(np.random.default_rng(6))
     np.testing.assert_array_equal(again.predict_proba(table), model.predict_proba(table))
     assert again.to_dict() == data
+
+
+def test_a_version_stored_before_the_history_features_still_loads() -> None:
+    model = hand_made()
+    old = DKT(embed=6, hidden=5, features=False)
+    old.items_, old.skills_ = model.items_, model.skills_
+    old.weights_ = {**model.weights_, "hid_w": model.weights_["hid_w"][:, :11].copy()}
+    data = json.loads(json.dumps(old.to_dict()))
+    del data["hyperparameters"]["features"]  # as stored then
+    again = model_from_dict(data)
+    assert isinstance(again, DKT) and again.features is False
+    table = synthetic_attempts(np.random.default_rng(13))
+    np.testing.assert_array_equal(again.predict_proba(table), old.predict_proba(table))
+    assert not np.allclose(old.predict_proba(table), model.predict_proba(table))
+    with pytest.raises(ValidationError, match=r"params\.weights\.hid_w"):
+        model_from_dict({**data, "hyperparameters": {**data["hyperparameters"], "features": True}})
 
 
 def test_state_is_json_and_mastery_has_an_interval() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from learnpath.learner._counts import history_features  # noqa: E402
 from learnpath.learner.base import AttemptTable  # noqa: E402
 from learnpath.learner.deep import DKT, _net  # noqa: E402
 from learnpath.learner.metrics import auc  # noqa: E402
@@ -46,7 +47,7 @@ def test_numpy_inference_matches_the_torch_network() -> None:
     from learnpath.learner.deep import _Rows
 
     rows = _Rows(model._lookups(), table)
-    net = _net(torch, len(model.items_), len(model.skills_), 8, 8)
+    net = _net(torch, len(model.items_), len(model.skills_), 8, 8, 6)
     names = {
         "skill.weight": "skill", "skill_var.weight": "skill_var", "inter.weight": "inter",
         "item_mu.weight": "item_mu", "item_bias.weight": "item_bias", "lstm.weight_ih_l0": "w_ih",
@@ -56,12 +57,13 @@ def test_numpy_inference_matches_the_torch_network() -> None:
     net.load_state_dict({k: torch.from_numpy(model.weights_[v]) for k, v in names.items()})
     net.eval()
     ours = model.predict_proba(table)
+    feats = torch.from_numpy(history_features(table).astype(np.float32))
     for s, n in zip(rows.starts.tolist(), rows.lengths.tolist(), strict=True):
         sl = slice(s, s + n)
         with torch.no_grad():
             logit, _, _ = net(
                 torch.from_numpy(rows.item[None, sl]), torch.from_numpy(rows.skills[None, sl]),
-                torch.from_numpy(rows.y[None, sl]), None, None,
+                torch.from_numpy(rows.y[None, sl]), feats[None, sl], None, None,
             )  # fmt: skip
         np.testing.assert_allclose(ours[sl], torch.sigmoid(logit[0]).numpy(), atol=2e-5)
 

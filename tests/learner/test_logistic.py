@@ -13,7 +13,7 @@ from learnpath.errors import ValidationError
 from learnpath.learner._features import pattern_code, table_history
 from learnpath.learner.base import AttemptTable, LearnerState
 from learnpath.learner.bkt import BKT
-from learnpath.learner.logistic import PFA, Best, BestLR, BestLRPlus, LogisticModel
+from learnpath.learner.logistic import PFA, BestLR, BestLRPlus, BestLRPlusWindows, LogisticModel
 from learnpath.learner.registry import build_model, model_from_dict
 from learnpath.testing.conformance import LearnerModelTests
 from learnpath.testing.synthetic import T0, synthetic_attempts, table_attempts
@@ -30,7 +30,7 @@ class TestBestLRContract(LearnerModelTests):
 
 
 class TestBestContract(LearnerModelTests):
-    model_factory = Best
+    model_factory = BestLRPlusWindows
     monotone_mastery = False  # streak and last-outcome features can outweigh one more right answer
 
 
@@ -111,7 +111,7 @@ def test_hand_set_weights_give_the_exact_logistic_probability() -> None:
     np.testing.assert_allclose(model.predict_proba(table), expected, rtol=0, atol=1e-15)
 
 
-@pytest.mark.parametrize("factory", [PFA, BestLR, BestLRPlus, Best])
+@pytest.mark.parametrize("factory", [PFA, BestLR, BestLRPlus, BestLRPlusWindows])
 def test_online_updates_give_the_same_p_correct_as_predict_proba(factory: type[LogisticModel]) -> None:
     table = synthetic_attempts(np.random.default_rng(7), n_learners=10, attempts_per_learner=25)
     # irregular times so that windows and elapsed time matter
@@ -196,7 +196,7 @@ def test_mastery_inverts_p_correct_through_the_skills_guess_and_slip_and_rises_w
 
 def test_unknown_items_and_skills_fall_back_to_shared_weights() -> None:
     table = synthetic_attempts(np.random.default_rng(2))
-    model = Best().fit(table)
+    model = BestLRPlusWindows().fit(table)
     state = model.update(
         model.init_state(),
         Attempt(learner=1, item="new-item", skills=("new-skill",), correct=True, at=T0),
@@ -230,7 +230,12 @@ def test_fit_needs_both_outcomes() -> None:
 
 
 def test_registry_builds_every_logistic_model_by_name() -> None:
-    for name, cls in (("pfa", PFA), ("bestlr", BestLR), ("bestlr_plus", BestLRPlus), ("best", Best)):
+    for name, cls in (
+        ("pfa", PFA),
+        ("bestlr", BestLR),
+        ("bestlr_plus", BestLRPlus),
+        ("bestlr_plus_windows", BestLRPlusWindows),
+    ):
         model = build_model(name)
         assert type(model) is cls and model.name == name
 
@@ -257,7 +262,7 @@ def test_step_windows_count_the_skill_among_the_last_k_attempts_overall() -> Non
 def test_best_ignores_the_future_shuffling_later_rows_changes_no_earlier_prediction() -> None:
     rng = np.random.default_rng(11)
     table = synthetic_attempts(rng, n_learners=8, attempts_per_learner=30)
-    model = Best(steps=(2, 5)).fit(table)
+    model = BestLRPlusWindows(steps=(2, 5)).fit(table)
     before = model.predict_proba(table)
     pos = np.arange(len(table)) - np.searchsorted(table.learner, table.learner)
     later = np.flatnonzero(pos >= 12)

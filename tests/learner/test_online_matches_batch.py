@@ -28,7 +28,7 @@ def table_with_hints(seed: int) -> AttemptTable:
     return AttemptTable(**{**vars(table), "hints": hints, "timestamp": timestamp})
 
 
-@pytest.mark.parametrize("name", ["best", "bkt", "bestlr", "pfa"])
+@pytest.mark.parametrize("name", ["best", "bestlr_plus_windows", "bkt", "bestlr", "pfa"])
 def test_online_replay_predicts_what_predict_proba_did(name: str) -> None:
     table = table_with_hints(7)
     model = build_model(name).fit(table)

@@ -240,8 +240,6 @@ def test_a_draft_is_revised_and_proposed_again(
     ids = school.ids
     l1, t1, f1 = (actor(ctx, school, n) for n in ("learner1", "teacher1", "family1"))
     gid = plans.draft_goal(ctx, l1, ids["learner1"], skills=["MUL"], target_date=date(2026, 9, 10))
-    with pytest.raises(ValidationError, match="only a draft"):
-        plans.revise_goal(ctx, l1, gid, title="New")
     plans.decide_goal(ctx, t1, gid, "request_change", "Later, please")
     with pytest.raises(PermissionDeniedError):
         plans.revise_goal(ctx, f1, gid, title="New")
@@ -257,3 +255,75 @@ def test_a_draft_is_revised_and_proposed_again(
         "target_date": ["2026-09-10", "2026-10-15"],
     }
     assert goal.pending == ["teacher", "family"]
+
+
+def test_editing_a_proposed_goal_voids_approvals_and_records_what_changed(
+    ctx: ServiceContext, school: TinySchool
+) -> None:
+    ids = school.ids
+    l1, t1, f1 = (actor(ctx, school, n) for n in ("learner1", "teacher1", "family1"))
+    gid = plans.draft_goal(ctx, l1, ids["learner1"], skills=["ADD"])
+    plans.decide_goal(ctx, t1, gid, "approve")
+    assert plans.plan_view(ctx, l1, ids["learner1"]).goals[0].pending == ["family"]
+    # nothing changes: the goal stays proposed and the teacher's yes stands
+    plans.revise_goal(ctx, l1, gid, skills=["ADD"], title="Adding")
+    goal = plans.plan_view(ctx, l1, ids["learner1"]).goals[0]
+    assert (goal.state, goal.pending, goal.history[-1].action) == ("proposed", ["family"], "approve")
+    # new skills, kept as a draft: back to draft, the name made from the skills follows them
+    plans.revise_goal(ctx, l1, gid, skills=[" SUB", "MUL", "SUB"], propose=False)
+    goal = plans.plan_view(ctx, t1, ids["learner1"]).goals[0]
+    assert goal.state == "draft" and goal.title == "Taking away, Times tables"
+    assert [c for c, _, _ in goal.skills] == ["SUB", "MUL"]
+    revise = goal.history[-1]
+    assert (revise.action, revise.from_state, revise.to_state) == ("revise", "proposed", "draft")
+    assert revise.details == {
+        "title": ["Adding", "Taking away, Times tables"],
+        "skills": [["ADD"], ["SUB", "MUL"]],
+    }
+    assert "goal_adjusted" in _kinds(ctx, t1) and "goal_adjusted" in _kinds(ctx, f1)
+    with pytest.raises(ValidationError, match="only a proposed goal"):
+        plans.decide_goal(ctx, f1, gid, "approve")
+    # proposed again: the teacher's earlier yes has lapsed, both must say yes again
+    plans.propose_goal(ctx, l1, gid)
+    assert plans.plan_view(ctx, l1, ids["learner1"]).goals[0].pending == ["teacher", "family"]
+    plans.decide_goal(ctx, f1, gid, "approve")
+    # a staff edit of a proposed goal re-proposes at once and counts as the staff's yes; the family's lapses
+    plans.revise_goal(
+        ctx, t1, gid, title="Multiply and subtract", target_date=date(2026, 12, 1), skills=["MUL", "SUB"]
+    )
+    goal = plans.plan_view(ctx, l1, ids["learner1"]).goals[0]
+    assert (goal.state, goal.pending, goal.title) == ("proposed", ["family"], "Multiply and subtract")
+    assert [c for c, _, _ in goal.skills] == ["MUL", "SUB"]
+    assert [e.action for e in goal.history][-2:] == ["revise", "propose"]
+    # agreed goals are changed through a change request, not edited
+    assert plans.decide_goal(ctx, f1, gid, "approve") == "agreed"
+    with pytest.raises(ValidationError, match="only a draft or proposed goal"):
+        plans.revise_goal(ctx, t1, gid, skills=["ADD"])
+
+
+def test_goal_skill_edits_are_checked_and_save_nothing_when_wrong(
+    ctx: ServiceContext, school: TinySchool
+) -> None:
+    ids = school.ids
+    l1, f1 = actor(ctx, school, "learner1"), actor(ctx, school, "family1")
+    gid = plans.draft_goal(ctx, l1, ids["learner1"], skills=["ADD"], title="Mine", propose=False)
+    for bad, message in (
+        ([], "choose at least one skill"),
+        (["ADD", "NOPE"], "no skill with code 'NOPE'"),
+        ([f"S{i}" for i in range(25)], "at most"),
+    ):
+        with pytest.raises(ValidationError) as err:
+            plans.revise_goal(ctx, l1, gid, skills=bad, title="Changed")
+        assert err.value.errors[0].field == "skills" and message in err.value.errors[0].message
+    with pytest.raises(PermissionDeniedError):
+        plans.revise_goal(ctx, f1, gid, skills=["SUB"])
+    with pytest.raises(NotFoundError):
+        plans.revise_goal(ctx, actor(ctx, school, "teacher2"), gid, skills=["SUB"])
+    interest = plans.draft_goal(ctx, l1, ids["learner1"], kind="interest", title="Build a kite")
+    with pytest.raises(ValidationError, match="cannot be changed") as err:
+        plans.revise_goal(ctx, l1, interest, skills=["ADD"])
+    assert err.value.errors[0].field == "skills"
+    goal = plans.plan_view(ctx, l1, ids["learner1"]).goals
+    mine = next(g for g in goal if g.id == gid)
+    assert (mine.title, [c for c, _, _ in mine.skills], mine.state) == ("Mine", ["ADD"], "draft")
+    assert [e.action for e in mine.history] == ["draft"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from learnpath.core.graph import SkillGraph
 from learnpath.errors import ValidationError
 from learnpath.simulate import Curriculum, Scenario, scenario, simulate
-from learnpath.simulate.policies import GoalView, LearnpathPolicy
+from learnpath.simulate.policies import GoalView, LearnpathConfig, LearnpathPolicy
 from learnpath.simulate.runner import run_episode
 
 
@@ -102,6 +103,65 @@ def test_learnpath_checks_prerequisites_when_stuck() -> None:
         chosen.append(skill)
         policy.observe(skill, skill < 2)  # skill 2 is not known and cannot be learned
     assert 2 in chosen[-6:] or 1 in chosen[-6:]
+
+
+def believing(c: Curriculum, goal: int, known_below: int, seed: int = 0) -> LearnpathPolicy:
+    """A policy past its (empty) placement whose particles all know exactly the skills below
+    ``known_below`` of a chain (local index = skill index there)."""
+    policy = LearnpathPolicy(
+        GoalView.of(c, goal), np.random.default_rng(seed), LearnpathConfig(placement_questions=0)
+    )
+    assert policy.placement_done
+    policy.known[:] = False
+    policy.known[:known_below] = True
+    return policy
+
+
+def wrong_until_checked(policy: LearnpathPolicy, skill: int, most: int = 12) -> int:
+    """Answer ``skill`` wrong until the policy turns to another skill; how many wrong answers it took."""
+    for n in range(1, most + 1):
+        assert policy.choose() == (skill, True)
+        policy.observe(skill, False)
+        if policy.choose() != (skill, True):
+            return n
+    return most + 1
+
+
+def test_stuck_policy_checks_a_prerequisite_with_one_question() -> None:
+    """Stuck on skill 1: one question on its prerequisite 0; a right answer sends it back to 1 still
+    believing 0, a wrong one casts doubt on 0 so that 0 is practised."""
+    policy = believing(chain(3), 2, known_below=1)
+    assert 2 <= wrong_until_checked(policy, 1) <= 6
+    assert policy.choose() == (0, True)
+    cleared, doubted = policy, copy.deepcopy(policy)
+    cleared.observe(0, True)
+    assert cleared.choose() == (1, True)
+    assert float(cleared.known[0] @ cleared.w) >= 0.9
+    doubted.observe(0, False)
+    assert float(doubted.known[0] @ doubted.w) < 0.5
+    assert doubted.choose() == (0, True)
+
+
+def test_a_fast_learner_is_judged_stuck_sooner_than_a_slow_one() -> None:
+    """The rate is learned across skills: skills learned after one wrong answer make the policy check a
+    prerequisite after fewer wrong answers than skills learned after six."""
+
+    def after_record(wrong: int) -> tuple[float, int]:
+        policy = believing(chain(8), 7, known_below=0)
+        for skill in range(4):
+            for answer in [False] * wrong + [True, True]:
+                policy.observe(skill, answer)
+        mean_rate = float(policy.rate_posterior() @ policy.rate_grid)
+        policy.probes.clear()  # checks the record itself asked for; the belief is reset below
+        policy.known[:] = False
+        policy.known[:5] = True
+        policy.w[:] = 1.0 / policy.w.size
+        return mean_rate, wrong_until_checked(policy, 5)
+
+    fast_rate, fast = after_record(1)
+    slow_rate, slow = after_record(6)
+    assert fast_rate > 0.4 > 0.25 > slow_rate
+    assert fast <= 3 < slow
 
 
 def test_reference_goals_and_fallback() -> None:

@@ -160,6 +160,8 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
     ("GET", "/classes/{class_id}/rotation/{plan_id}", "class", _no_such_plan),
     ("GET", "/classes/{class_id}/rotation/{plan_id}/print", "class", _no_such_plan),
     ("POST", "/classes/{class_id}/rotation/{plan_id}/move", "class", _no_such_plan),
+    ("GET", "/classes/{class_id}/rotation/{plan_id}/delete", "class", _no_such_plan),
+    ("POST", "/classes/{class_id}/rotation/{plan_id}/delete", "class", _no_such_plan),
     # check-ins and the family's digest (issue 6): the matrix's form holds a check-in with no notes (303),
     # clears a learner's own rhythm (303), gives a class no number of days (422) and removes one's email
     ("GET", "/learners/{learner_id}/checkins", "learner", _learner_pages),

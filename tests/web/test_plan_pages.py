@@ -9,7 +9,9 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from learnpath.service import plans
+from learnpath.service.access import Actor
 from learnpath.service.roster import link_family
+from learnpath.storage.tables import User
 from learnpath.testing.school import TinySchool
 
 Browser = Callable[[str], TestClient]
@@ -152,3 +154,51 @@ def test_learner_changes_a_draft_after_a_change_request(
     page = learner.get(f"/learners/{lid}/plan")
     assert "Tables by May" in page.text and "2027-05-01" in page.text and "Waiting for a yes" in page.text
     assert "changed the draft" in page.text
+
+
+def test_the_skills_of_a_proposed_goal_are_changed_on_the_plan_page(
+    browser_for: Browser, school: TinySchool, web: object
+) -> None:
+    lid = school.ids["learner1"]
+    learner, teacher, family = browser_for("learner1"), browser_for("teacher1"), browser_for("family1")
+    form = learner.get(f"/learners/{lid}/plan/new")
+    _post(learner, f"/learners/{lid}/plan/goals", form.text, web, goal_skill="ADD", title="Sums")
+    [gid] = _goal_ids(learner.get(f"/learners/{lid}/plan").text)
+    tpage = teacher.get(f"/learners/{lid}/plan")
+    assert _post(teacher, f"/goals/{gid}/decision", tpage.text, web, decision="approve") == 303
+    page = learner.get(f"/learners/{lid}/plan")
+    # the proposed goal has the form: its skill ticked, the others to add, a warning that approvals lapse
+    assert f'action="/goals/{gid}/revise"' in page.text and "everyone must say yes again" in page.text
+    assert 'name="goal_skill" value="ADD" checked' in page.text
+    assert '<option value="MUL">' in page.text and '<option value="ADD">' not in page.text
+    # families see no form; unticking every skill is refused and changes nothing
+    assert f'action="/goals/{gid}/revise"' not in family.get(f"/learners/{lid}/plan").text
+    assert _post(family, f"/goals/{gid}/revise", page.text, web, title="X", skills_shown="1") == 403
+    r = learner.post(
+        f"/goals/{gid}/revise",
+        data={"csrf_token": web.csrf_of(page.text), "title": "Sums", "skills_shown": "1"},  # type: ignore[attr-defined]
+    )
+    assert r.status_code == 422 and "Keep at least one skill" in r.text
+    # take ADD out, add MUL, keep it a draft: back to draft, the teacher's yes lapsed, the history says so
+    r = learner.post(
+        f"/goals/{gid}/revise",
+        data={
+            "csrf_token": web.csrf_of(page.text),  # type: ignore[attr-defined]
+            "title": "Sums",
+            "skills_shown": "1",
+            "add_skill": "MUL",
+            "target_date": "",
+            "propose": "0",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = learner.get(f"/learners/{lid}/plan")
+    assert "skills now: MUL" in page.text and "Ask everyone to agree" in page.text
+    assert 'name="goal_skill" value="MUL" checked' in page.text
+    assert 'name="goal_skill" value="ADD"' not in page.text
+    ctx = learner.app.state.ctx  # type: ignore[attr-defined]
+    with ctx.unit() as s:
+        me = Actor.of(s.get(User, lid))
+    goal = plans.plan_view(ctx, me, lid).goals[0]
+    assert goal.state == "draft" and [c for c, _, _ in goal.skills] == ["MUL"] and goal.pending == []

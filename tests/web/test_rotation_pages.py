@@ -167,3 +167,43 @@ def test_plans_of_other_classes_are_not_found(
     assert teacher2.get(f"/classes/{cid}/rotation/{plan_id}/print").status_code == 404
     assert browser_for("admin").get(f"/classes/{cid}/rotation/{plan_id}/print").status_code == 200
     assert browser_for("learner1").get(f"/classes/{cid}/rotation/{plan_id}").status_code == 403
+
+
+def test_a_teacher_deletes_a_plan_after_confirming(
+    browser_for: Callable[[str], TestClient], school: TinySchool, web: object
+) -> None:
+    client, cid = browser_for("teacher1"), school.ids["classA"]
+    page = client.get(f"/classes/{cid}/rotation")
+    token = web.csrf_of(page.text)  # type: ignore[attr-defined]
+    r = client.post(
+        f"/classes/{cid}/rotation",
+        data=_starter_form(page.text, token, period_minutes="30", title="Old plan", action="plan"),
+        follow_redirects=False,
+    )
+    plan_id = _plan_id(r.headers["location"])
+    base = f"/classes/{cid}/rotation/{plan_id}"
+    assert f'href="{base}/delete"' in client.get(base).text
+    listing = client.get(f"/classes/{cid}/rotation").text
+    assert "Old plan" in listing and f'href="{base}/delete"' in listing
+    # the confirm step says what goes; it deletes nothing by itself
+    confirm = client.get(f"{base}/delete")
+    assert (
+        confirm.status_code == 200
+        and "Delete “Old plan”?" in confirm.text
+        and "Yes, delete it" in confirm.text
+    )
+    assert client.get(base).status_code == 200
+    # another class's teacher, a wrong class in the address, a missing token: refused, nothing deleted
+    teacher2 = browser_for("teacher2")
+    t2_token = web.csrf_of(teacher2.get(f"/classes/{school.ids['classB']}/rotation").text)  # type: ignore[attr-defined]
+    assert teacher2.post(f"{base}/delete", data={"csrf_token": t2_token}).status_code == 404
+    other = f"/classes/{school.ids['classB']}/rotation/{plan_id}/delete"
+    assert client.post(other, data={"csrf_token": token}).status_code == 404
+    assert client.post(f"{base}/delete", data={}).status_code == 403
+    assert client.get(base).status_code == 200
+    r = client.post(f"{base}/delete", data={"csrf_token": web.csrf_of(confirm.text)}, follow_redirects=False)  # type: ignore[attr-defined]
+    assert r.status_code == 303 and r.headers["location"] == f"/classes/{cid}/rotation?deleted=1"
+    listing = client.get(r.headers["location"]).text
+    assert "The rotation was deleted." in listing and "Old plan" not in listing
+    for path in (base, f"{base}/print", f"{base}/delete"):
+        assert client.get(path).status_code == 404, path

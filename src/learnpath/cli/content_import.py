@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,7 +15,9 @@ from learnpath.cli.app import app
 from learnpath.cli.imports import import_app
 from learnpath.cli.server import DbOption, _settings
 from learnpath.errors import LearnpathError, ValidationError
-from learnpath.service.context import ServiceContext
+
+if TYPE_CHECKING:  # the service layer loads when a command runs, not for ``learnpath --help``
+    from learnpath.service.context import ServiceContext
 
 __all__ = ["import_content", "refine_difficulty"]
 
@@ -25,6 +27,7 @@ err = Console(stderr=True)
 @contextmanager
 def _context(db: str | None) -> Iterator[ServiceContext]:
     """A service context on the migrated database; its connections are closed afterwards."""
+    from learnpath.service.context import ServiceContext
     from learnpath.storage import make_engine, make_sessionmaker, upgrade
 
     settings = _settings(db)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,9 +23,11 @@ from rich.table import Table
 from learnpath.cli.imports import import_app
 from learnpath.cli.server import DbOption, _context, _settings
 from learnpath.errors import LearnpathError
-from learnpath.service.context import ServiceContext
-from learnpath.service.curriculum import SYSTEM, ImportReport, import_case, import_progressions
-from learnpath.service.qti_import import QtiReport, import_qti
+
+if TYPE_CHECKING:  # the service layer loads when a command runs, not for ``learnpath --help``
+    from learnpath.service.context import ServiceContext
+    from learnpath.service.curriculum import ImportReport
+    from learnpath.service.qti_import import QtiReport
 
 __all__ = ["case", "progressions", "qti"]
 
@@ -107,6 +109,8 @@ def case(
     ] = None,
 ) -> None:
     """Import or update a CASE framework: its items become skills, `precedes` become prerequisites."""
+    from learnpath.service.curriculum import SYSTEM, import_case
+
     try:
         ctx = _run(db)
         with _steps(as_json) as step:
@@ -144,6 +148,8 @@ def progressions(
     ] = False,
 ) -> None:
     """Attach prerequisite edges between standard codes to an imported framework."""
+    from learnpath.service.curriculum import SYSTEM, import_progressions
+
     try:
         ctx = _run(db)
         with _steps(as_json) as step:
@@ -195,6 +201,9 @@ def qti(
     ] = False,
 ) -> None:
     """Import QTI items (3.0; 2.x converted); list the ones with interactions we do not support."""
+    from learnpath.service.curriculum import SYSTEM
+    from learnpath.service.qti_import import import_qti
+
     try:
         ctx = _run(db)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

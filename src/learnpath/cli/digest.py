@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,9 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from learnpath.cli.app import app
 from learnpath.cli.server import DbOption, _context, _settings
 from learnpath.errors import LearnpathError
-from learnpath.service import digest
-from learnpath.service.digest import PendingEmail
-from learnpath.service.mail import MailError, mailer_from
+
+if TYPE_CHECKING:  # the service layer loads when the command runs, not for ``learnpath --help``
+    from learnpath.service.digest import PendingEmail
 
 __all__ = ["send_digests"]
 
@@ -47,6 +47,8 @@ def send_digests(
     ] = False,
 ) -> None:
     """Make each family member's digest of a week once (an in-app notice) and email it when SMTP is set."""
+    from learnpath.service import digest
+    from learnpath.service.mail import MailError, mailer_from
     from learnpath.web.checkin_words import digest_email
 
     chosen = _week(week)

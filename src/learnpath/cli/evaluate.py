@@ -15,8 +15,6 @@ from rich.table import Table
 from learnpath.cli.app import app
 from learnpath.errors import LearnpathError, ValidationError
 from learnpath.interop.datasets import PROTOCOLS, load_split
-from learnpath.learner.evaluation import evaluate_model
-from learnpath.learner.registry import MODELS, build_model
 
 __all__ = ["evaluate"]
 
@@ -52,6 +50,9 @@ def evaluate(
     ] = False,
 ) -> None:
     """Fit MODEL on the protocol's training rows and score it on its test interactions."""
+    from learnpath.learner.evaluation import evaluate_model
+    from learnpath.learner.registry import MODELS, build_model  # every model: loaded when the command runs
+
     try:
         if model not in MODELS:
             raise ValidationError.for_field(

@@ -13,9 +13,12 @@ from learnpath.cli.app import app
 from learnpath.cli.evaluate import _params
 from learnpath.cli.server import DbOption, _context, _settings
 from learnpath.errors import LearnpathError
-from learnpath.service.models import DEFAULT_FIT_MODEL
 
 __all__ = ["fit"]
+
+DEFAULT_FIT_MODEL = "auto"
+"""service.models.DEFAULT_FIT_MODEL, written out so ``learnpath --help`` does not load every model (the two
+are kept equal by tests/cli/test_startup.py)."""
 
 err = Console(stderr=True)
 

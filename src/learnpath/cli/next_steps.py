@@ -12,9 +12,7 @@ from rich.table import Table
 from learnpath.cli.app import app
 from learnpath.cli.server import DbOption, _context, _settings
 from learnpath.errors import LearnpathError
-from learnpath.service.next_steps import next_steps_for_username
 from learnpath.web.i18n import LANGUAGES
-from learnpath.web.reasons import notice_text, reason_text
 
 __all__ = ["next_command"]
 
@@ -35,6 +33,9 @@ def next_command(
     ] = False,
 ) -> None:
     """Show a learner's 3 to 5 next steps (must-do first) with the reason for each."""
+    from learnpath.service.next_steps import next_steps_for_username  # the service layer: loaded on use
+    from learnpath.web.reasons import notice_text, reason_text
+
     if lang is not None and lang not in LANGUAGES:
         raise typer.BadParameter(f"expected one of {', '.join(LANGUAGES)}, got {lang!r}", param_hint="--lang")
     ctx = _context(_settings(db))

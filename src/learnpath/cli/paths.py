@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,7 +12,9 @@ from rich.table import Table
 from learnpath.cli.app import app
 from learnpath.cli.server import DbOption, _context, _settings
 from learnpath.errors import LearnpathError
-from learnpath.service.paths import LearnerPath, path_for_username
+
+if TYPE_CHECKING:  # the service layer loads when the command runs, not for ``learnpath --help``
+    from learnpath.service.paths import LearnerPath
 
 __all__ = ["path"]
 
@@ -62,6 +64,8 @@ def path(
     ] = False,
 ) -> None:
     """Print the skills still to master on the way to the goals, in order, with estimated practice time."""
+    from learnpath.service.paths import path_for_username
+
     ctx = _context(_settings(db))
     try:
         result = path_for_username(ctx, goal, learner)

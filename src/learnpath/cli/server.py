@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from platformdirs import user_data_dir
@@ -12,8 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from learnpath.cli.app import app
 from learnpath.errors import ConflictError, LearnpathError
-from learnpath.service.context import ServiceContext
-from learnpath.settings import Settings
+
+if TYPE_CHECKING:  # settings and the service layer load when a command runs, not for ``learnpath --help``
+    from learnpath.service.context import ServiceContext
+    from learnpath.settings import Settings
 
 console = Console(stderr=True)
 
@@ -30,6 +32,8 @@ HostOption = Annotated[
 
 
 def _settings(db: str | None, **overrides: object) -> Settings:
+    from learnpath.settings import Settings
+
     values: dict[str, object] = {k: v for k, v in overrides.items() if v is not None}
     if db:
         values["database_url"] = db
@@ -40,6 +44,7 @@ def _settings(db: str | None, **overrides: object) -> Settings:
 
 
 def _context(settings: Settings) -> ServiceContext:
+    from learnpath.service.context import ServiceContext
     from learnpath.storage import make_engine, make_sessionmaker, upgrade
 
     engine = make_engine(settings.database_url)

@@ -15,7 +15,9 @@ protocol      what it is (loader)
               or the four other than ``fold`` K, which is then the validation set); test on
               ``test.csv`` cut as pyKT's ``test_sequences``: each learner's sequence in consecutive
               windows of 200, a trailing window shorter than 3 dropped, each window a separate
-              sequence whose first interaction is not predicted.
+              sequence whose first interaction is not predicted (checked against pyKT's
+              ``generate_sequences`` and ``KTDataset``; pyKT's window and question-level
+              variants are not built: docs/learner-models.md).
               (:func:`~learnpath.interop.datasets_seq.load_pykt`)
 ``akt``       AKT (Ghosh et al., KDD 2020) 5-fold files: fold K trains on ``*_train{K}``, may tune
               on ``*_valid{K}``, tests on ``*_test{K}``. Every line of the test file is scored, as

@@ -6,10 +6,13 @@ Each row is embedded from its skills and its item, AKT's "Rasch embedding": a qu
 scalar difficulty ``mu`` per item), and the LSTM input is ``x = q + mean_s A[s, correct]``.
 P(correct) of the next row is read from the state before it and that row's question::
 
-    z = w_out . relu(W_hid [h_prev; q] + b_hid) + b_out + bias_item
+    z = w_out . relu(W_hid [h_prev; q; f] + b_hid) + b_out + bias_item
 
 so the output is question-aware (as pyKT's DKT variants), and an item unseen in ``fit`` falls back to
-its skills (``mu = bias = 0``). Rows tagging several skills average their skills' embeddings.
+its skills (``mu = bias = 0``). Rows tagging several skills average their skills' embeddings. ``f``
+(with ``features=True``, the default) are six counts of the learner's history before the row
+(:mod:`learnpath.learner._counts`: right and wrong answers and the share right, on the row's skills and
+overall); a version stored before they existed loads with ``features=False``.
 
 Training needs PyTorch, an optional extra (``pip install 'learnpath[torch]'``; it is imported only
 inside ``fit``). It runs on the GPU when ``torch.cuda.is_available()`` (``device="auto"``), else on the
@@ -23,11 +26,12 @@ on the CPU two fits with the same seed and threads give the same weights.
 Inference (``predict_proba``, ``update``, ``mastery``) is NumPy only, from the weights stored as
 float32 (base64 in ``to_dict``), so a fitted model is used, saved and reloaded without PyTorch.
 
-The online state is the LSTM's ``h`` and ``c`` as float lists plus per-skill counts. Mastery of a
-skill is P(correct) on an average question of that skill (``mu = bias = 0``) from the current state.
-DKT has no posterior, so its interval is :func:`~learnpath.learner.base.mastery_interval` of that
-probability and the number of attempts on the skill; and unlike BKT and IRT, a correct answer is
-not guaranteed to raise mastery (the LSTM may learn otherwise).
+The online state is the LSTM's ``h`` and ``c`` as float lists, the answer counts ``n`` and ``right``
+and per-skill counts. Mastery of a skill is P(correct) on an average question of that skill
+(``mu = bias = 0``) from the current state. DKT has no posterior, so its interval is
+:func:`~learnpath.learner.base.mastery_interval` of that probability and the number of attempts on the
+skill; and unlike BKT and IRT, a correct answer is not guaranteed to raise mastery (the LSTM may learn
+otherwise).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, NotFittedError, ValidationError
+from learnpath.learner._counts import N_FEATURES, history_features, state_features
 from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, check_sorted, mastery_interval
 from learnpath.learner.metrics import auc, log_loss
 
@@ -52,7 +57,7 @@ __all__ = ["DKT", "TORCH_HINT", "require_torch"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-TORCH_HINT = "the dkt model needs PyTorch to fit: pip install 'learnpath[torch]'"
+TORCH_HINT = "the dkt and attn models need PyTorch to fit: pip install 'learnpath[torch]'"
 MAX_SKILLS_PER_ROW = 8
 WEIGHT_NAMES = (
     "skill", "skill_var", "inter", "item_mu", "item_bias",
@@ -144,6 +149,7 @@ class DKT:
         reg_item: float = 1e-4,
         batch_size: int = 8,
         window: int = 100,
+        features: bool = True,
         max_epochs: int = 20,
         patience: int = 2,
         valid_fraction: float = 0.1,
@@ -158,6 +164,7 @@ class DKT:
         self.reg_item = reg_item
         self.batch_size = batch_size
         self.window = window
+        self.features = features
         self.max_epochs = max_epochs
         self.patience = patience
         self.valid_fraction = valid_fraction
@@ -174,6 +181,7 @@ class DKT:
             "reg_item": self.reg_item,
             "batch_size": self.batch_size,
             "window": self.window,
+            "features": self.features,
             "max_epochs": self.max_epochs,
             "patience": self.patience,
             "valid_fraction": self.valid_fraction,
@@ -188,6 +196,8 @@ class DKT:
             for k in ("embed", "hidden", "batch_size", "window", "max_epochs", "patience")
             if not (isinstance(getattr(self, k), int) and getattr(self, k) >= 1)
         ]
+        if not isinstance(self.features, bool):
+            problems.append(FieldError("features", f"must be true or false, got {self.features!r}"))
         if not 0.0 <= self.dropout < 1.0:
             problems.append(FieldError("dropout", f"must be in [0, 1), got {self.dropout!r}"))
         if not self.lr > 0.0:
@@ -233,7 +243,9 @@ class DKT:
             w["w_ih_t"] = np.ascontiguousarray(w["w_ih"].T)
             w["w_hh_t"] = np.ascontiguousarray(w["w_hh"].T)
             w["hid_h_t"] = np.ascontiguousarray(w["hid_w"][:, : self.hidden_].T)
-            w["hid_q_t"] = np.ascontiguousarray(w["hid_w"][:, self.hidden_ :].T)
+            d = w["skill"].shape[1]
+            w["hid_q_t"] = np.ascontiguousarray(w["hid_w"][:, self.hidden_ : self.hidden_ + d].T)
+            w["hid_f_t"] = np.ascontiguousarray(w["hid_w"][:, self.hidden_ + d :].T)
             cached = (self.weights_, w)
             self.__dict__["_w64_cache"] = cached
         return cached[1]
@@ -256,9 +268,12 @@ class DKT:
         inter = (w["inter"][skills * 2 + y[:, None]] * mask[:, :, None]).sum(axis=1) / cnt
         return q, q + inter
 
-    def _readout(self, h_prev: F64, q: F64, item: I64) -> F64:
+    def _readout(self, h_prev: F64, q: F64, f: F64, item: I64) -> F64:
         w = self._w()
-        hid = np.maximum(h_prev @ w["hid_h_t"] + q @ w["hid_q_t"] + w["hid_b"], 0.0)
+        hid = h_prev @ w["hid_h_t"] + q @ w["hid_q_t"] + w["hid_b"]
+        if self.features:
+            hid += f @ w["hid_f_t"]
+        hid = np.maximum(hid, 0.0)
         return _sigmoid(hid @ w["out_w"] + w["out_b"][0] + w["item_bias"][item])
 
     def _lstm_step(self, g: F64, c: F64) -> tuple[F64, F64]:
@@ -280,9 +295,9 @@ class DKT:
         if n == 0:
             return np.zeros(0)
         with threadpool_limits(1, user_api="blas"):  # tiny products: threads only add waiting
-            return self._predict_rows(_Rows(self._lookups(), attempts), n)
+            return self._predict_rows(_Rows(self._lookups(), attempts), history_features(attempts), n)
 
-    def _predict_rows(self, rows: _Rows, n: int) -> F64:
+    def _predict_rows(self, rows: _Rows, feats: F64, n: int) -> F64:
         w = self._w()
         q, x = self._embed(rows.item, rows.skills, rows.y)
         assert x is not None
@@ -298,12 +313,12 @@ class DKT:
             h_prev[idx] = h[:k]
             g = x[idx] @ w["w_ih_t"] + h[:k] @ w["w_hh_t"] + w["b"]
             h[:k], c[:k] = self._lstm_step(g, c[:k])
-        return self._readout(h_prev, q, rows.item)
+        return self._readout(h_prev, q, feats, rows.item)
 
     # -- online ---------------------------------------------------------------------------------
     def init_state(self) -> LearnerState:
         size = self.hidden_ if self._is_fitted() else self.hidden
-        return {"model": self.name, "h": [0.0] * size, "c": [0.0] * size, "n": 0, "skills": {}}
+        return {"model": self.name, "h": [0.0] * size, "c": [0.0] * size, "n": 0, "right": 0, "skills": {}}
 
     def _attempt_codes(self, item: str, skills: tuple[str, ...]) -> tuple[I64, I64]:
         lookup_i, lookup_s = self._lookups()
@@ -319,7 +334,7 @@ class DKT:
         item_ix, skill_ix = self._attempt_codes(item, skills)
         q, _ = self._embed(item_ix, skill_ix, None)
         h, _ = self._state_arrays(state)
-        return float(self._readout(h[None, :], q, item_ix)[0])
+        return float(self._readout(h[None, :], q, state_features(state, [tuple(skills)]), item_ix)[0])
 
     def update(self, state: LearnerState, attempt: Attempt) -> LearnerState:
         """A new state with ``attempt`` read by the LSTM (input left unchanged)."""
@@ -332,7 +347,7 @@ class DKT:
         h, c = self._lstm_step(x[0] @ w["w_ih_t"] + w["b"] + h @ w["w_hh_t"], c)
         skills: dict[str, Any] = dict(state.get("skills", {}))
         at = attempt.at.isoformat()
-        for code in attempt.skills:
+        for code in dict.fromkeys(attempt.skills):
             prev = skills.get(code)
             skills[code] = {
                 "n": (int(prev["n"]) if prev else 0) + 1,
@@ -345,6 +360,7 @@ class DKT:
             "h": h.tolist(),
             "c": c.tolist(),
             "n": int(state.get("n", 0)) + 1,
+            "right": int(state.get("right", 0)) + int(attempt.correct),
             "skills": skills,
         }
 
@@ -365,7 +381,8 @@ class DKT:
         item_ix = np.zeros(len(codes), dtype=np.int64)
         q, _ = self._embed(item_ix, skill_ix, None)
         h, _ = self._state_arrays(state)
-        ps = self._readout(np.broadcast_to(h, (len(codes), h.shape[0])), q, item_ix)
+        f = state_features(state, [(code,) for code in codes])
+        ps = self._readout(np.broadcast_to(h, (len(codes), h.shape[0])), q, f, item_ix)
         for code, p in zip(codes, ps.tolist(), strict=True):
             n = int(state["skills"][code]["n"])
             low, high = mastery_interval(p, n)
@@ -390,6 +407,7 @@ class DKT:
         skills = tuple(attempts.skill_names[s] for s in used_skills)
         lookups = ({v: k + 1 for k, v in enumerate(items)}, {v: k + 1 for k, v in enumerate(skills)})
         rows = _Rows(lookups, attempts)
+        feats = history_features(attempts) if self.features else np.zeros((len(attempts), 0))
         rng = np.random.default_rng(self.seed)
         learners = np.arange(len(rows.starts))
         n_valid = round(self.valid_fraction * len(learners)) if len(learners) > 1 else 0
@@ -400,7 +418,7 @@ class DKT:
             torch.set_num_threads(self.n_threads)
         try:
             weights, history, best_epoch, device = _train(
-                self, torch, rows, (len(items), len(skills)), train, valid, rng
+                self, torch, rows, feats, (len(items), len(skills)), train, valid, rng
             )
         finally:
             torch.set_num_threads(old_threads)
@@ -426,7 +444,8 @@ class DKT:
     def from_dict(cls, data: dict[str, Any]) -> DKT:
         if data.get("model") != cls.name:
             raise ValidationError.for_field("model", f"expected 'dkt', got {data.get('model')!r}")
-        model = cls(**data.get("hyperparameters", {}))
+        # versions stored before the history features existed have no "features" hyperparameter
+        model = cls(**{"features": False, **data.get("hyperparameters", {})})
         prm = data.get("params")
         if prm:
             weights = prm.get("weights", {})
@@ -440,11 +459,14 @@ class DKT:
                 raise ValidationError.for_field("params.weights.item_mu", "does not match the item list")
             if model.weights_["skill"].shape[0] != len(model.skills_) + 1:
                 raise ValidationError.for_field("params.weights.skill", "does not match the skill list")
+            width = model.weights_["w_hh"].shape[1] + model.weights_["skill"].shape[1]
+            if model.weights_["hid_w"].shape[1] != width + (N_FEATURES if model.features else 0):
+                raise ValidationError.for_field("params.weights.hid_w", "does not match the features setting")
         return model
 
 
 # -- the PyTorch side (only reached from fit) -----------------------------------------------------
-def _net(torch: Any, n_items: int, n_skills: int, d: int, hd: int) -> Any:
+def _net(torch: Any, n_items: int, n_skills: int, d: int, hd: int, n_feats: int = 0) -> Any:
     nn = torch.nn
 
     class Net(nn.Module):  # type: ignore[misc,name-defined]
@@ -456,11 +478,17 @@ def _net(torch: Any, n_items: int, n_skills: int, d: int, hd: int) -> Any:
             self.item_mu = nn.Embedding(n_items + 1, 1, padding_idx=0)
             self.item_bias = nn.Embedding(n_items + 1, 1, padding_idx=0)
             self.lstm = nn.LSTM(d, hd, batch_first=True)
-            self.hid = nn.Linear(hd + d, hd)
+            self.hid = nn.Linear(hd + d + n_feats, hd)
             self.out = nn.Linear(hd, 1)
 
         def forward(
-            self, item: torch.Tensor, skills: torch.Tensor, y: torch.Tensor, state: Any, drop: Any
+            self,
+            item: torch.Tensor,
+            skills: torch.Tensor,
+            y: torch.Tensor,
+            feats: torch.Tensor,
+            state: Any,
+            drop: Any,
         ) -> tuple[torch.Tensor, Any, torch.Tensor]:
             mask = (skills > 0).to(torch.float32)
             cnt = mask.sum(-1).clamp(min=1.0).unsqueeze(-1)
@@ -472,7 +500,7 @@ def _net(torch: Any, n_items: int, n_skills: int, d: int, hd: int) -> Any:
             h_prev = torch.cat([h0, hs[:, :-1]], dim=1)
             if drop is not None:
                 h_prev = h_prev * drop
-            hid = torch.relu(self.hid(torch.cat([h_prev, q], dim=-1)))
+            hid = torch.relu(self.hid(torch.cat([h_prev, q, feats], dim=-1)))
             logit = self.out(hid).squeeze(-1) + self.item_bias(item).squeeze(-1)
             return logit, new_state, mu.squeeze(-1) ** 2 + self.item_bias(item).squeeze(-1) ** 2
 
@@ -516,8 +544,8 @@ def _init_weights(torch: Any, net: Any, rng: np.random.Generator, d: int, hd: in
         net.item_bias.weight.copy_(torch.from_numpy(item_bias.astype(np.float32)[:, None]))
 
 
-def _batches(rows: _Rows, learners: I64, batch_size: int) -> list[tuple[np.ndarray, ...]]:
-    """Padded (item, skills, y, mask) arrays for groups of learners of similar length."""
+def _batches(rows: _Rows, feats: F64, learners: I64, batch_size: int) -> list[tuple[np.ndarray, ...]]:
+    """Padded (item, skills, y, features, mask) arrays for groups of learners of similar length."""
     order = learners[np.argsort(-rows.lengths[learners], kind="stable")]
     out: list[tuple[np.ndarray, ...]] = []
     width = rows.skills.shape[1]
@@ -527,14 +555,16 @@ def _batches(rows: _Rows, learners: I64, batch_size: int) -> list[tuple[np.ndarr
         item = np.zeros((len(group), t_max), dtype=np.int64)
         skills = np.zeros((len(group), t_max, width), dtype=np.int64)
         y = np.zeros((len(group), t_max), dtype=np.int64)
+        f = np.zeros((len(group), t_max, feats.shape[1]), dtype=np.float32)
         mask = np.zeros((len(group), t_max), dtype=bool)
         for j, g in enumerate(group):
             s, n = int(rows.starts[g]), int(rows.lengths[g])
+            f[j, :n] = feats[s : s + n]
             item[j, :n] = rows.item[s : s + n]
             skills[j, :n] = rows.skills[s : s + n]
             y[j, :n] = rows.y[s : s + n]
             mask[j, :n] = True
-        out.append((item, skills, y, mask))
+        out.append((item, skills, y, f, mask))
     return out
 
 
@@ -542,6 +572,7 @@ def _train(
     model: DKT,
     torch: Any,
     rows: _Rows,
+    feats: F64,
     sizes: tuple[int, int],
     train: I64,
     valid: I64,
@@ -553,7 +584,7 @@ def _train(
         raise ValidationError.for_field("device", "cuda was asked for but no GPU is available")
     dev = torch.device("cuda" if want_cuda else "cpu")
     d, hd = model.embed, model.hidden
-    net = _net(torch, sizes[0], sizes[1], d, hd)
+    net = _net(torch, sizes[0], sizes[1], d, hd, feats.shape[1])
     _init_weights(torch, net, rng, d, hd, _item_log_odds(rows, train, sizes[0]))
     net.to(dev)
     opt = torch.optim.Adam(net.parameters(), lr=model.lr)
@@ -563,15 +594,15 @@ def _train(
     def tensors(batch: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
         return tuple(torch.from_numpy(a).to(dev) for a in batch)
 
-    train_batches = [tensors(b) for b in _batches(rows, train, model.batch_size)]
-    valid_batches = [tensors(b) for b in _batches(rows, valid, 256)]
+    train_batches = [tensors(b) for b in _batches(rows, feats, train, model.batch_size)]
+    valid_batches = [tensors(b) for b in _batches(rows, feats, valid, 256)]
     history: list[float] = []
     best: tuple[float, int, dict[str, Any]] | None = None
     keep = 1.0 - model.dropout
     for epoch in range(model.max_epochs):
         net.train()
         for b in rng.permutation(len(train_batches)).tolist():
-            item, skills, y, mask = train_batches[b]
+            item, skills, y, f, mask = train_batches[b]
             state = None
             for t0 in range(0, item.shape[1], model.window):
                 sl = slice(t0, t0 + model.window)
@@ -582,7 +613,7 @@ def _train(
                 if model.dropout > 0.0:
                     shape = (item.shape[0], m.shape[1], hd)
                     drop = (torch.rand(shape, generator=gen, device=dev) < keep).to(torch.float32) / keep
-                logit, state, penalty = net(item[:, sl], skills[:, sl], y[:, sl], state, drop)
+                logit, state, penalty = net(item[:, sl], skills[:, sl], y[:, sl], f[:, sl], state, drop)
                 state = (state[0].detach(), state[1].detach())
                 loss = (
                     torch.nn.functional.binary_cross_entropy_with_logits(
@@ -625,8 +656,8 @@ def _valid_score(torch: Any, net: Any, batches: list[tuple[Any, ...]]) -> float:
     net.eval()
     ys, ps = [], []
     with torch.no_grad():
-        for item, skills, y, mask in batches:
-            logit, _, _ = net(item, skills, y, None, None)
+        for item, skills, y, f, mask in batches:
+            logit, _, _ = net(item, skills, y, f, None, None)
             ys.append(y[mask].cpu().numpy())
             ps.append(torch.sigmoid(logit[mask]).cpu().numpy())
     y_all, p_all = np.concatenate(ys), np.concatenate(ps).astype(np.float64)

@@ -1,4 +1,4 @@
-"""Logistic learner models: PFA, Best-LR and Best-LR+ (the default ``best``), one class with named features.
+"""Logistic learner models: PFA, Best-LR and Best-LR+, one class with named features.
 
 P(correct) of an attempt is ``sigmoid(w . x + b)`` where ``x`` are features of the learner's history before
 the attempt (``_features.py``) in named blocks (``_design.py``), fitted by L2-regularised logistic regression
@@ -10,9 +10,10 @@ on a sparse design matrix (scikit-learn, lbfgs).
   log counts of attempts and right answers, and DAS3H time-window counts per skill.
 - :class:`BestLRPlus`: Best-LR plus the learner's history on the item itself, recent correctness, the last
   three outcomes and streaks on the skill and overall, time since the skill was last practised, and a running
-  ability estimate (mean residual against item base rates). :class:`Best` (``best``) is Best-LR+ with the DAS3H
-  windows counted in attempts (``skill_steps``) instead of seconds: the highest test AUC of the four on every
-  benchmark (docs/benchmarks.md).
+  ability estimate (mean residual against item base rates). :class:`BestLRPlusWindows`
+  (``bestlr_plus_windows``) is Best-LR+ with the DAS3H windows counted in attempts (``skill_steps``) instead
+  of seconds: the highest test AUC of these on every benchmark (docs/benchmarks.md), and the main component
+  of the stacked ``best`` (``stack.py``).
 
 Online use keeps, per learner, the counts these features need (per skill, per item, overall, the last few
 outcomes and the attempt times inside the longest window) as a JSON dict; ``update`` returns a new one.
@@ -21,6 +22,7 @@ outcomes and the attempt times inside the longest window) as a JSON dict; ``upda
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
@@ -33,7 +35,7 @@ from learnpath.learner._design import BLOCKS, Layout, design_matrix
 from learnpath.learner._features import History, pattern_code, table_history
 from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, mastery_interval
 
-__all__ = ["PFA", "Best", "BestLR", "BestLRPlus", "LogisticModel"]
+__all__ = ["PFA", "BestLR", "BestLRPlus", "BestLRPlusWindows", "LogisticModel", "read_mastery"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -53,6 +55,34 @@ _TIMED_BLOCKS = ("skill_windows", "skill_elapsed")
 
 def _sigmoid(z: F64) -> F64:
     return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+def read_mastery(
+    counts: dict[str, int],
+    p_correct: Callable[[str], float],
+    emission: Callable[[str], tuple[float, float] | None],
+) -> dict[str, SkillMastery]:
+    """Per skill in ``counts`` (skill -> attempts), P(known) read from P(correct) on an average item of it.
+
+    P(correct) = P(known) (1 - slip) + (1 - P(known)) guess, as in BKT, with the skill's ``emission``
+    (guess, slip), inverted and clipped to [0, 1]; the interval is that of P(correct) from the attempt
+    count, mapped the same way. A skill without an emission reports P(correct) itself.
+    """
+    out: dict[str, SkillMastery] = {}
+    for code, n in counts.items():
+        p = p_correct(code)
+        low, high = mastery_interval(p, n)
+        gs = emission(code)
+        if gs is not None:
+            g, sl = gs
+            span = max(1.0 - sl - g, _MIN_SPAN)
+
+            def known(q: float, g: float = g, span: float = span) -> float:
+                return min(1.0, max(0.0, (q - g) / span))
+
+            p, low, high = known(p), known(low), known(high)
+        out[code] = SkillMastery(p, low, high, n)
+    return out
 
 
 class LogisticModel:
@@ -146,15 +176,31 @@ class LogisticModel:
         skill_lut = np.array([skill_ix.get(v, -1) for v in table.skill_names] + [-1], dtype=np.int64)
         return item_lut[table.item], skill_lut[table.skill_indices]
 
-    def _design(self, table: AttemptTable) -> Any:
+    def history(self, table: AttemptTable) -> tuple[History, I64, I64]:
+        """The :class:`History` of ``table`` under the fitted item base rates, with each row's item index
+        and each row-skill pair's skill index in the model's vocabulary (-1 where unknown)."""
         item, pair_skill = self._vocab_indices(table)
         base = np.append(np.asarray(self.item_p_, dtype=np.float64), self.base_rate_)
         residual = table.correct.astype(np.float64) - base[item]
         h = table_history(table, residual, tuple(self.recent), tuple(self.windows), tuple(self.steps))
+        return h, item, pair_skill
+
+    def _design(self, table: AttemptTable) -> Any:
+        h, item, pair_skill = self.history(table)
         return design_matrix(h, self._layout, item, pair_skill, len(table))
 
-    def fit(self, attempts: AttemptTable) -> Self:
-        """Learn the weights from ``attempts`` (every row is both a target and, later, history)."""
+    def logit_from_history(self, h: History, item: I64, pair_skill: I64) -> F64:
+        """Log-odds of each row of a :meth:`history` (what :meth:`predict_proba` takes the sigmoid of)."""
+        self._check_fitted()
+        x = design_matrix(h, self._layout, item, pair_skill, int(item.shape[0]))
+        return np.asarray(x @ self.coef_ + self.intercept_, dtype=np.float64)
+
+    def fit(self, attempts: AttemptTable, *, bkt: Any = None) -> Self:
+        """Learn the weights from ``attempts`` (every row is both a target and, later, history).
+
+        ``bkt``: a BKT already fitted on the same attempts, whose guess and slip the mastery readout then
+        uses (saves fitting a second one); by default one is fitted here.
+        """
         from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
         self._validate()
@@ -176,15 +222,16 @@ class LogisticModel:
         self.coef_ = np.asarray(lr.coef_[0], dtype=np.float64)
         self.intercept_ = float(lr.intercept_[0])
         self.skill_item_mean_ = self._skill_item_means(attempts)
-        self.skill_guess_, self.skill_slip_ = self._emission(attempts)
+        self.skill_guess_, self.skill_slip_ = self._emission(attempts, bkt)
         return self
 
-    def _emission(self, attempts: AttemptTable) -> tuple[F64, F64]:
+    def _emission(self, attempts: AttemptTable, bkt: Any = None) -> tuple[F64, F64]:
         """Per skill, the guess and slip of a BKT fitted on the same attempts: the floor and ceiling of
         P(correct) that :meth:`mastery` maps to "not known" and "known"."""
         from learnpath.learner.bkt import BKT
 
-        bkt = BKT().fit(attempts)
+        if bkt is None:
+            bkt = BKT().fit(attempts)
         fitted = [bkt.params_for(code) for code in self.skills_]
         return (
             np.array([f.guess for f in fitted], dtype=np.float64),
@@ -349,10 +396,17 @@ class LogisticModel:
         )
 
     def _logit(
-        self, state: LearnerState, skills: tuple[str, ...], item: str | None, at: datetime | None
+        self,
+        state: LearnerState,
+        skills: tuple[str, ...],
+        item: str | None,
+        at: datetime | None,
+        h: History | None = None,
     ) -> float:
+        """Log-odds of the next attempt; ``h``: its :meth:`_state_history` when the caller already built it."""
         skills = tuple(dict.fromkeys(skills))
-        h = self._state_history(state, skills, item, None if at is None else at.timestamp())
+        if h is None:
+            h = self._state_history(state, skills, item, None if at is None else at.timestamp())
         sk = self._skill_index()
         pair_skill = np.array([sk.get(code, -1) for code in skills], dtype=np.int64)
         item_ix = self._item_index().get(item, -1) if item is not None else -1
@@ -389,24 +443,17 @@ class LogisticModel:
         slip never reaches. The interval is that of P(correct) from counts, mapped the same way.
         """
         self._check_fitted()
-        out: dict[str, SkillMastery] = {}
-        sk = self._skill_index()
+        counts = {code: int(s["n"]) for code, s in state.get("skills", {}).items()}
+        return read_mastery(counts, lambda code: self.p_correct(state, (code,)), self.emission)
+
+    def emission(self, skill: str) -> tuple[float, float] | None:
+        """The skill's (guess, slip) that :meth:`mastery` reads P(known) through; None for an unknown skill."""
         guess = getattr(self, "skill_guess_", None)
         slip = getattr(self, "skill_slip_", None)
-        for code, s in state.get("skills", {}).items():
-            p = self.p_correct(state, (code,))
-            low, high = mastery_interval(p, int(s["n"]))
-            ix = sk.get(code)
-            if guess is not None and slip is not None and ix is not None:
-                g, sl = float(guess[ix]), float(slip[ix])
-                span = max(1.0 - sl - g, _MIN_SPAN)
-
-                def known(q: float, g: float = g, span: float = span) -> float:
-                    return min(1.0, max(0.0, (q - g) / span))
-
-                p, low, high = known(p), known(low), known(high)
-            out[code] = SkillMastery(p, low, high, int(s["n"]))
-        return out
+        ix = self._skill_index().get(skill)
+        if guess is None or slip is None or ix is None:
+            return None
+        return float(guess[ix]), float(slip[ix])
 
     # -- serialisation --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -495,14 +542,15 @@ class BestLRPlus(LogisticModel):
     )
 
 
-class Best(BestLRPlus):
-    """The model the evaluation chose: Best-LR+ with DAS3H windows counted in attempts (``skill_steps``).
+class BestLRPlusWindows(BestLRPlus):
+    """Best-LR+ with DAS3H windows counted in attempts (``skill_steps``); ``best`` before the stacked model.
 
-    Chosen by test AUC (docs/benchmarks.md). The Gervet and pyKT data sets carry no clock (a row's time is its
-    position), so the time windows only repeated the counts there and are left out (fit time halves).
+    The strongest single logistic model on every benchmark (docs/benchmarks.md), and the main component of
+    ``best`` (:class:`learnpath.learner.stack.Stack`). The Gervet and pyKT data sets carry no clock (a row's
+    time is its position), so the time windows only repeated the counts there and are left out.
     """
 
-    name = "best"
+    name = "bestlr_plus_windows"
     default_features: ClassVar[tuple[str, ...]] = tuple(
         "skill_steps" if f == "skill_windows" else f for f in BestLRPlus.default_features
     )

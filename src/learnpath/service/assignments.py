@@ -27,9 +27,11 @@ from learnpath.errors import FieldError, NotFoundError, PermissionDeniedError, V
 from learnpath.service.access import Actor, require_class, require_learner, require_role
 from learnpath.service.context import ServiceContext
 from learnpath.service.groups import check_members, require_group
+from learnpath.service.notifications import notify
 from learnpath.storage.tables import (
     Assignment,
     ClassGroup,
+    ClassGroupMember,
     ClassLearner,
     ContentRow,
     ContentSkill,
@@ -52,6 +54,7 @@ __all__ = [
     "Work",
     "add_assignment",
     "add_assignment_in_class",
+    "assignment_learner_ids",
     "assignment_view",
     "check_items",
     "class_assignments",
@@ -229,6 +232,38 @@ def assignment_view(session: Session, a: Assignment, locale: str) -> AssignmentV
     return _view(session, a, locale)
 
 
+def assignment_learner_ids(session: Session, a: Assignment) -> list[int]:
+    """The learners an assignment reaches now: its learner, its group's members or its class's learners."""
+    if a.learner_id is not None:
+        return [a.learner_id]
+    if a.group_id is not None:
+        query = select(ClassGroupMember.learner_id).where(ClassGroupMember.group_id == a.group_id)
+    else:
+        query = select(ClassLearner.learner_id).where(ClassLearner.class_id == a.class_id)
+    return sorted(session.scalars(query))
+
+
+def _tell_learners(session: Session, a: Assignment, skill: SkillRow, content: ContentRow | None) -> int:
+    """One in-app notice per learner the work reaches (kind ``assignment_given``), in the same transaction;
+    the work's name is kept in English and Spanish so each reader gets their language."""
+    named: SkillRow | ContentRow = content if content is not None else skill
+    link = f"/content/{content.id}" if content is not None else "/learn"
+    return notify(
+        session,
+        assignment_learner_ids(session, a),
+        "assignment_given",
+        {
+            "work": _name(named, "en"),
+            "work_es": _name(named, "es"),
+            "due": a.due_at.date().isoformat() if a.due_at is not None else "",
+            "assignment_id": a.id,
+        },
+        link=link,
+        actor_id=a.created_by,
+        now=a.created_at,
+    )
+
+
 def add_assignment(
     ctx: ServiceContext,
     actor: Actor,
@@ -308,6 +343,7 @@ def add_assignment(
         )
         session.add(row)
         session.flush()
+        _tell_learners(session, row, skill, content)
         return _view(session, row, actor.locale)
 
 
@@ -427,7 +463,8 @@ def seed_demo(
     skill_code: str,
 ) -> None:
     """The demo school's adaptivity data: skill interest tags, two interests per learner (all but every
-    fifth learner, who has none yet), and one must-do skill for a class, due in a week."""
+    fifth learner, who has none yet), and one must-do skill for a class, due in a week (its learners are
+    notified)."""
     from learnpath.demo.interests import SKILL_INTERESTS
 
     tag_skills(session, {k: list(v) for k, v in SKILL_INTERESTS.items()})
@@ -438,14 +475,15 @@ def seed_demo(
         session.add_all(LearnerInterest(learner_id=lid, tag=t) for t in sorted(tags))
     now = ctx.clock()
     skill = _skill(session, skill_code)
-    session.add(
-        Assignment(
-            school_id=school_id,
-            created_by=teacher_id,
-            class_id=class_id,
-            skill_id=skill.id,
-            kind="must_do",
-            due_at=now + timedelta(days=7),
-            created_at=now,
-        )
+    row = Assignment(
+        school_id=school_id,
+        created_by=teacher_id,
+        class_id=class_id,
+        skill_id=skill.id,
+        kind="must_do",
+        due_at=now + timedelta(days=7),
+        created_at=now,
     )
+    session.add(row)
+    session.flush()
+    _tell_learners(session, row, skill, None)

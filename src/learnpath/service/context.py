@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from learnpath.core.time import Clock
 from learnpath.learner.base import LearnerModel
-from learnpath.learner.registry import build_model, model_from_dict
 from learnpath.settings import Settings
 from learnpath.storage.db import transaction
 from learnpath.storage.files import FileStore, make_store
@@ -56,6 +55,8 @@ class ServiceContext:
         row = session.scalars(select(ModelVersion).where(ModelVersion.active.is_(True))).first()
         key = row.id if row else None
         if key not in self._model_cache:
+            from learnpath.learner.registry import build_model, model_from_dict  # every model: load on use
+
             params: dict[str, Any] | None = row.params if row else None
             self._model_cache[key] = model_from_dict(params) if params else build_model(self.settings.model)
         return key, self._model_cache[key]

@@ -11,7 +11,9 @@ Who does what:
 
 - **drafting**: the learner drafts their own goals, unless their teacher drafts for them (young learners:
   grade 2 or below, or by the teacher's choice, ``learner_plans.teacher_drafts``); teachers and admins may
-  always draft. Families do not draft (403), they approve and comment.
+  always draft. Families do not draft (403), they approve and comment. Whoever may draft may also change a
+  draft or proposed goal (:func:`revise_goal`: name, text, date, skills); a proposed goal that changes goes
+  back to draft and its approvals lapse.
 - **approving** (approve or request a change, with a comment): the learner's teachers, admins, and the
   learner's linked family; a change request needs a comment and sends the goal back to draft.
 - **commenting**: anyone who may see the learner; the others involved (the learner, their teachers and
@@ -22,10 +24,11 @@ Who does what:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from learnpath.core.goals import check_transition, is_agreed, may_approve
@@ -188,7 +191,7 @@ def add_goal_in(session: Session, actor: Actor, learner_id: int, **fields: Any) 
             problems.append(FieldError("rubric", "choose a rubric or a checklist, not both"))
     if problems:
         raise ValidationError("the goal cannot be saved", problems)
-    name = title or ", ".join(s.name for s in skills)[:MAX_TITLE]
+    name = title or _skills_title(skills)
     goal = GoalRow(
         learner_id=learner_id,
         kind=kind,
@@ -242,6 +245,29 @@ def propose_goal(ctx: ServiceContext, actor: Actor, goal_id: int, comment: str =
         _propose(session, actor, goal, now, _comment(comment, required=False))
 
 
+def _skill_rows(session: Session, codes: Sequence[str], problems: list[FieldError]) -> list[SkillRow]:
+    """The goal's new skills in the order given (duplicates dropped): 1 to MAX_GOAL_SKILLS known codes."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes if isinstance(c, str) and c.strip()))
+    if not wanted:
+        problems.append(FieldError("skills", "choose at least one skill"))
+    elif len(wanted) > MAX_GOAL_SKILLS:
+        problems.append(FieldError("skills", f"at most {MAX_GOAL_SKILLS} skills per goal, got {len(wanted)}"))
+    found = {s.code: s for s in session.scalars(select(SkillRow).where(SkillRow.code.in_(wanted)))}
+    problems += [FieldError("skills", f"no skill with code {c!r}") for c in wanted if c not in found]
+    return [found[c] for c in wanted if c in found]
+
+
+def _goal_skill_rows(session: Session, goal_id: int) -> list[SkillRow]:
+    return list(
+        session.scalars(
+            select(SkillRow)
+            .join(GoalSkill, GoalSkill.skill_id == SkillRow.id)
+            .where(GoalSkill.goal_id == goal_id)
+            .order_by(GoalSkill.position)
+        )
+    )
+
+
 def revise_goal(
     ctx: ServiceContext,
     actor: Actor,
@@ -251,20 +277,28 @@ def revise_goal(
     details: str | None = None,
     target_date: date | None = None,
     clear_date: bool = False,
+    skills: Sequence[str] | None = None,
     propose: bool = True,
 ) -> None:
-    """Change a draft (after a change was asked for): its title, text or target date, by whoever may draft
-    the learner's goals; the change is kept in the history and, with ``propose``, the goal is proposed again
-    at once. Every problem is named; nothing is saved when one is found."""
+    """Change a draft or proposed goal: its title, text, target date or (skill goals) its skills, by whoever
+    may draft the learner's goals. ``None`` leaves a field as it is; ``clear_date`` removes the date.
+
+    What changed is kept in the goal's history (``revise``, with ``[before, after]`` per field). A proposed
+    goal that changes goes back to draft, so every approval given to it lapses; with ``propose`` (default)
+    the goal is then proposed again at once and needs new approvals. A proposed goal that does not change
+    stays as it is. A skill goal whose name was made from its skills is renamed with them. Every problem is
+    named; nothing is saved when one is found."""
     now = ctx.clock()
     with ctx.unit() as session:
         goal = find_goal(session, actor, goal_id, for_update=True)
         learner = session.get(User, goal.learner_id)
         assert learner is not None
         check_may_draft(session, actor, learner)
-        if goal.state != "draft":
+        if goal.state not in ("draft", "proposed"):
             raise ValidationError.for_field(
-                "state", f"only a draft can be changed; this goal is {goal.state}"
+                "state",
+                f"only a draft or proposed goal can be changed; this goal is {goal.state}"
+                " (ask for a change first)",
             )
         problems: list[FieldError] = []
         new_title = _text(title, "title", MAX_TITLE, problems) if title is not None else goal.title
@@ -275,9 +309,21 @@ def revise_goal(
         )
         if target_date is not None and target_date < now.date():
             problems.append(FieldError("target_date", f"must not be in the past ({target_date.isoformat()})"))
+        old_skills = _goal_skill_rows(session, goal.id)
+        new_skills = old_skills
+        if skills is not None:
+            if goal.kind != "skill":
+                problems.append(
+                    FieldError("skills", "an interest goal has no skills; link work to skills instead")
+                )
+            else:
+                new_skills = _skill_rows(session, skills, problems)
         if problems:
             raise ValidationError("the goal cannot be changed", problems)
         new_date = None if clear_date else (target_date if target_date is not None else goal.target_date)
+        old_codes, new_codes = [s.code for s in old_skills], [s.code for s in new_skills]
+        if title is None and old_codes != new_codes and goal.title == _skills_title(old_skills):
+            new_title = _skills_title(new_skills)
         changes: dict[str, Any] = {}
         if new_title != goal.title:
             changes["title"] = [goal.title, new_title]
@@ -286,11 +332,27 @@ def revise_goal(
         if new_date != goal.target_date:
             iso = [d.isoformat() if d else None for d in (goal.target_date, new_date)]
             changes["target_date"] = iso
+        if new_codes != old_codes:
+            changes["skills"] = [old_codes, new_codes]
+            session.execute(delete(GoalSkill).where(GoalSkill.goal_id == goal.id))
+            session.add_all(
+                GoalSkill(goal_id=goal.id, skill_id=s.id, position=i) for i, s in enumerate(new_skills)
+            )
+        if goal.state == "proposed" and not changes:
+            return
         goal.title, goal.details, goal.target_date = new_title, new_details, new_date
+        was = goal.state
         if changes:
-            record_event(session, goal, actor, "revise", now, details=changes)
+            record_event(session, goal, actor, "revise", now, to_state="draft", details=changes)
         if propose:
             _propose(session, actor, goal, now, "")
+        elif was == "proposed":
+            tell(session, goal, actor, "goal_adjusted", now, state="draft")
+
+
+def _skills_title(skills: Sequence[SkillRow]) -> str:
+    """The name a skill goal gets when it is drafted without one."""
+    return ", ".join(s.name for s in skills)[:MAX_TITLE]
 
 
 # ---------------------------------------------------------------- approvals, comments, adjustments

@@ -55,6 +55,7 @@ __all__ = [
     "RotationSpec",
     "RotationSummary",
     "adjust_rotation",
+    "delete_rotation",
     "get_rotation",
     "list_rotations",
     "plan_rotation",
@@ -473,6 +474,18 @@ def get_rotation(ctx: ServiceContext, actor: Actor, plan_id: int) -> RotationPla
     """A saved rotation, re-checked against the class's current pair rules."""
     with ctx.unit() as session:
         return _view(session, _require_plan(session, actor, plan_id))
+
+
+def delete_rotation(ctx: ServiceContext, actor: Actor, plan_id: int) -> str:
+    """Delete a saved rotation and its learners' rows, in one transaction: the class's teachers and the
+    school's admins (another class's plan is NotFoundError). Returns the plan's title. The class's stations
+    stay: they are the class's, not the plan's."""
+    with ctx.unit() as session:
+        row = _require_plan(session, actor, plan_id)
+        title = row.title
+        session.execute(delete(RotationPlanLearner).where(RotationPlanLearner.plan_id == row.id))
+        session.delete(row)
+        return title
 
 
 def list_rotations(ctx: ServiceContext, actor: Actor, class_id: int) -> list[RotationSummary]:

@@ -16,11 +16,19 @@ or None to stop, and ``observe(skill, correct)``. Skills are indices into the ``
   rate (BKT transition), so a right answer on a skill confirms its prerequisites and wrong answers on a
   skill that should have been learned by now cast doubt on them. Each opportunity goes to the skill most
   likely to be learnable now (unknown, prerequisites known), first among the skills not yet believed known
-  (P < ``move_on``) whose prerequisites all are; it stops when P(goal known) >= ``stop_at``. After
-  ``stuck_after`` wrong answers in a row on a skill, a share ``doubt`` of the particles make one of its direct
-  prerequisites unknown (weighed by the right answers in a row that contradict it), so that the policy checks
-  them. Particles are resampled when their effective number falls below half (a share ``fresh``, 0 by
-  default, redrawn from the placement's posterior).
+  (P < ``move_on``) whose prerequisites all are; it stops when P(goal known) >= ``stop_at``.
+  Slow or blocked? The particles alone explain a run of wrong answers by a low rate, so the policy also
+  learns the learner's one rate *across skills* (a grid posterior, uniform prior over ``rate``: a skill
+  answered wrong ``n`` times, then right twice in a row, was learned at its ``n``-th opportunity). A run of
+  ``f`` wrong answers on a skill is *stuck* when a ready skill would still be unlearned after ``f``
+  opportunities with probability below ``stuck_p`` under that posterior (0.35: four wrong answers before
+  any skill is seen learned, then three at a rate of 0.3, two at 0.45, seven at 0.15; ``stuck_p`` 0: after
+  ``stuck_after``). Stuck, it checks each direct prerequisite without ``probe_run`` right answers in a row
+  with *one question* (least believed first): a right answer clears it, a wrong one makes a share ``doubt``
+  of the particles lose it (and its dependents, weighed by the right answers in a row that contradict
+  them), so it is practised. When every prerequisite has such a run, ``doubt`` is spread over them all.
+  Particles are resampled when their effective number falls below half (a share ``fresh``, 0 by default,
+  redrawn from the placement's posterior).
 """
 
 from __future__ import annotations
@@ -137,6 +145,8 @@ class LearnpathConfig:
     stuck_after: int = 3
     doubt: float = 0.8
     move_on: float = 0.9
+    probe_run: int = 2  # stuck: check prerequisites with fewer right answers in a row (0: doubt at once)
+    stuck_p: float = 0.35  # stuck when P(still unlearned | the rate learned across skills) is below it
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,6 +216,11 @@ class LearnpathPolicy:
         self.w = np.zeros(0)
         self.fails: dict[int, int] = {}
         self.run = np.zeros(len(view.members))  # right answers in a row, per skill
+        self.tries = np.zeros(len(view.members))  # wrong answers in practice, per skill
+        self.rate_counted: set[int] = set()  # skills whose learning the rate posterior has counted
+        self.rate_grid = np.linspace(*self.cfg.rate, 31)
+        self.rate_log = np.zeros(self.rate_grid.size)  # log posterior of the learner's rate, across skills
+        self.probes: list[int] = []  # prerequisites to check next, one question each (local indices)
         if self.placement_done:
             self._begin_practice()
 
@@ -237,6 +252,8 @@ class LearnpathPolicy:
             return (self.v.members[self.local_of(self.question.skill)], False)
         if self.p_goal() >= self.cfg.stop_at:
             return None
+        if self.probes:
+            return (self.v.members[self.probes[0]], True)
         learnable = (~self.known & self._ready()) @ self.w
         if self.cfg.move_on < 1.0:
             p_known = self.known @ self.w
@@ -273,14 +290,57 @@ class LearnpathPolicy:
         self.w = w / w.sum()
         self.fails[i] = 0 if correct else self.fails.get(i, 0) + 1
         self.run[i] = self.run[i] + 1 if correct else 0
-        if self.fails[i] >= self.cfg.stuck_after and pre.size:
+        self._learn_rate(i, correct)
+        if self.probes and self.probes[0] == i:
+            self.probes.pop(0)
+            if not correct:  # the check failed: now doubt this prerequisite (and stop checking the rest)
+                self.probes = []
+                self._doubt(np.array([i], dtype=np.intp))
+        elif pre.size and self._is_stuck(i):
             self.fails[i] = 0
-            self._doubt(pre)
+            self._stuck(pre)
         if 1.0 / float(self.w @ self.w) < 0.5 * self.w.size:
             self._resample()
 
+    def _is_stuck(self, i: int) -> bool:
+        """Wrong answers in a row on ``i`` more than a slow learner explains: P(a ready skill is still
+        unlearned after that many opportunities), under the learner's rate learned across skills, below
+        ``stuck_p`` (at least two wrong). With ``stuck_p`` 0, ``stuck_after`` wrong answers in a row."""
+        f = self.fails.get(i, 0)
+        if self.cfg.stuck_p <= 0.0:
+            return f >= self.cfg.stuck_after
+        if f < 2:
+            return False
+        return float(self.rate_posterior() @ (1.0 - self.rate_grid) ** f) < self.cfg.stuck_p
+
+    def rate_posterior(self) -> npt.NDArray[np.float64]:
+        """P(the learner's rate = ``rate_grid[j]``), from the skills learned so far (uniform prior)."""
+        post = np.exp(self.rate_log - self.rate_log.max())
+        return np.asarray(post / post.sum(), dtype=np.float64)
+
+    def _learn_rate(self, i: int, correct: bool) -> None:
+        """A skill answered wrong ``n`` times and then right twice in a row counts as learned at its ``n``-th
+        opportunity: the rate's likelihood gains (1 - r)^(n - 1) r (once per skill)."""
+        if not correct:
+            self.tries[i] += 1
+            return
+        if i not in self.rate_counted and self.tries[i] >= 1 and self.run[i] >= 2:
+            self.rate_counted.add(i)
+            n = self.tries[i]
+            self.rate_log += (n - 1) * np.log1p(-self.rate_grid) + np.log(self.rate_grid)
+
+    def _stuck(self, prereqs: npt.NDArray[np.intp]) -> None:
+        """Stuck on a skill: check each direct prerequisite that has fewer than ``probe_run`` right answers
+        in a row with one question (least believed first; a wrong answer doubts it, see ``observe``); when
+        every one has such a run, doubt them all at once. One question clears a false alarm (a slow learner,
+        not a blocked one), where a doubt costs two or three right answers to undo."""
+        order = prereqs[np.argsort(self.known[prereqs] @ self.w, kind="stable")]
+        self.probes = [int(p) for p in order if self.run[p] < self.cfg.probe_run]
+        if not self.probes:
+            self._doubt(prereqs)
+
     def _doubt(self, prereqs: npt.NDArray[np.intp]) -> None:
-        """Stuck on a skill: in a share ``doubt`` of the particles, one direct prerequisite (and so each of its
+        """Prerequisites in doubt: in a share ``doubt`` of the particles, one of ``prereqs`` (and so each of its
         dependents) becomes unknown, so that the policy checks the prerequisites next. A true state closed
         under prerequisites always shows a missing ancestor among the direct prerequisites."""
         n = self.w.size

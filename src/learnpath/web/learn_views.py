@@ -11,11 +11,12 @@ from fastapi import APIRouter, Form, Request, Response
 from learnpath.core.items import Item
 from learnpath.core.qti import responses_from_form
 from learnpath.errors import ValidationError
-from learnpath.service import content, learning, next_steps, qti_import, resources, scoring
+from learnpath.service import content, learning, next_steps, progress_focus, qti_import, resources, scoring
 from learnpath.service.access import require_role
 from learnpath.web import next_views
 from learnpath.web.charts import group_by_grade
 from learnpath.web.deps import Ctx, SignedIn, WebUser, check_csrf, locale_of
+from learnpath.web.family_work import work_rows
 from learnpath.web.i18n import load_translations
 from learnpath.web.present import ItemView, feedback_of, item_view
 from learnpath.web.render import is_htmx, render
@@ -143,13 +144,27 @@ def media(ctx: Ctx, user: SignedIn, item_id: int, media_id: int) -> Response:
 
 @router.get("/learners/{learner_id}")
 def learner_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
-    """A learner's progress: mastery per skill (by grade) and the latest answers."""
-    progress = learning.learner_progress(ctx, user.actor, learner_id, recent=10)
+    """A learner's progress: mastery per skill (by grade) and the latest answers. By default only the skills
+    practised and those on the way to the goals; ``show=all`` for every skill, ``q`` to search them all (an
+    htmx request gets just the skill list)."""
+    sel = progress_focus.progress_skills(
+        ctx,
+        user.actor,
+        learner_id,
+        show=request.query_params.get("show") or "focus",
+        query=request.query_params.get("q", ""),
+        recent=10,
+    )
+    progress = sel.progress
+    parts = {"sel": sel, "groups": group_by_grade(progress.skills), "base": f"/learners/{learner_id}"}
+    if is_htmx(request) and request.headers.get("hx-history-restore-request") != "true":
+        return render(request, "_progress_skills.html", parts, user=user)
     context = {
+        **parts,
         "progress": progress,
-        "groups": group_by_grade(progress.skills),
-        "n_mastered": sum(1 for s in progress.skills if s.level == "mastered"),
+        "n_mastered": sel.n_mastered,
         "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
         "marks": scoring.teacher_marks(ctx, user.actor, learner_id, limit=5),
+        "work": work_rows(ctx, user, learner_id),
     }
     return render(request, "learner.html", context, user=user)

@@ -33,8 +33,12 @@ def _plan_page(
 ) -> Response:
     locale = locale_of(request, user)
     view = plans.plan_view(ctx, user.actor, learner_id, locale)
+    editable = view.may_draft and any(
+        g.kind == "skill" and g.state in ("draft", "proposed") for g in view.goals
+    )
     context: dict[str, Any] = {
         "plan": view,
+        "skill_choices": paths.skill_choices(ctx, user.actor, locale) if editable else [],
         "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
         "errors": errors or [],
         "error_goal": error_goal,
@@ -153,9 +157,13 @@ async def _goal_action(request: Request, ctx: Ctx, user: WebUser, goal_id: int, 
         elif action == "revise":
             raw = _str(form, "target_date").strip()
             target = _date(raw) if raw else None
+            skills = None
+            if _str(form, "skills_shown") == "1":
+                skills = [str(c) for c in form.getlist("goal_skill")]
+                skills += [_str(form, "add_skill")] if _str(form, "add_skill").strip() else []
             plans.revise_goal(
                 ctx, user.actor, goal_id, title=_str(form, "title"), details=_str(form, "details") or None,
-                target_date=target, clear_date=not raw,
+                target_date=target, clear_date=not raw, skills=skills, propose=_str(form, "propose") != "0",
             )  # fmt: skip
     except ValidationError as exc:
         fields = [f.field for f in exc.errors] or ["form"]
@@ -195,7 +203,8 @@ async def propose(request: Request, ctx: Ctx, user: SignedIn, goal_id: int) -> R
 
 @router.post("/goals/{goal_id}/revise")
 async def revise(request: Request, ctx: Ctx, user: SignedIn, goal_id: int) -> Response:
-    """Change a draft (its name, text, date) and ask everyone to agree again."""
+    """Change a draft or proposed goal (its name, text, skills, date); ``propose=0`` keeps it a draft, else
+    everyone is asked to agree again."""
     return await _goal_action(request, ctx, user, goal_id, "revise")
 
 

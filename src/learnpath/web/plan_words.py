@@ -26,6 +26,8 @@ def notice_text(kind: str, params: dict[str, Any], actor: str | None, locale: st
     p = _Params(params)
     p["actor"] = actor or t.gettext("Someone")
     p.setdefault("learner", p.get("learner_name", ""))
+    if locale == "es" and p.get("work_es"):
+        p["work"] = p["work_es"]
     words = {
         "goal_proposed": t.gettext("%(actor)s asks to agree a goal for %(learner)s: “%(goal)s”."),
         "goal_approved": t.gettext("%(actor)s approved the goal “%(goal)s” of %(learner)s."),
@@ -38,6 +40,11 @@ def notice_text(kind: str, params: dict[str, Any], actor: str | None, locale: st
         "checkin_held": t.gettext("%(actor)s held a check-in with %(learner)s."),
         "weekly_digest": t.gettext("Your weekly summary is ready."),
         "portfolio_feedback": t.gettext("%(actor)s gave feedback on “%(title)s” by %(learner)s."),
+        "assignment_given": (
+            t.gettext("%(actor)s gave you work: “%(work)s”, due %(due)s.")
+            if p.get("due")
+            else t.gettext("%(actor)s gave you work: “%(work)s”.")
+        ),
     }
     text = words.get(kind, t.gettext("Something new from %(actor)s."))
     return text % p

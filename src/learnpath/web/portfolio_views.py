@@ -7,6 +7,7 @@ leaves nothing behind (the service checks it).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -22,10 +23,13 @@ from learnpath.service.portfolio_export import PortfolioExport, export_portfolio
 from learnpath.web.deps import Ctx, SignedIn, WebUser, check_csrf, locale_of
 from learnpath.web.i18n import load_translations
 from learnpath.web.render import environment, render
+from learnpath.web.uploads import read_form
 
 __all__ = ["export_index", "file_response", "router"]
 
 router = APIRouter(include_in_schema=False)
+
+_LIMIT = re.compile(r"larger than the limit of (\d+) MB")
 
 
 def _messages(locale: str) -> dict[str, str]:
@@ -35,6 +39,7 @@ def _messages(locale: str) -> dict[str, str]:
         "file": t.gettext(
             "Choose a picture, PDF, sound or video file (not too big). Other kinds of files cannot be added."
         ),
+        "file_size": t.gettext("This file is too big: a file may be up to %(mb)s MB. Choose a smaller one."),
         "title": t.gettext("Give it a name (not too long)."),
         "reflection": t.gettext("What you learned is too long."),
         "body": t.gettext("Write something first (not too long)."),
@@ -57,6 +62,8 @@ def _problems(errors: list[FieldError], locale: str) -> list[str]:
     for e in errors:
         key = e.field.split(".")[0]
         text = words.get(key, e.message)
+        if key == "file" and (limit := _LIMIT.search(e.message)):
+            text = words["file_size"] % {"mb": limit.group(1)}
         if text not in out:
             out.append(text)
     return out
@@ -108,10 +115,17 @@ def _ints(form: FormData, name: str) -> list[int]:
 
 @router.post("/learners/{learner_id}/portfolio")
 async def add_work(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
-    """Add a drawing (or another file), a writing or a link; back to the page with it, or the form's problems."""
-    await check_csrf(request, user)
-    form = await request.form(max_files=1, max_fields=120)
+    """Add a drawing (or another file), a writing or a link; back to the page with it, or the form's problems.
+    A body over the size limit is stopped while it streams in (nothing is kept) and answered 413 on the page."""
+    max_mb = ctx.settings.portfolio_max_mb
     try:
+        request = await read_form(request, max_mb, max_files=1, max_fields=120)
+    except ValidationError as exc:
+        problems = _problems(list(exc.errors), locale_of(request, user))
+        return _page(request, ctx, user, learner_id, errors=problems, error_form="file", status=413)
+    form = await request.form()
+    try:
+        await check_csrf(request, user)
         kind = _str(form, "kind")
         upload = form.get("file")
         has_file = isinstance(upload, UploadFile) and bool(upload.filename)

@@ -203,6 +203,7 @@ def _page(
         "group": group,
         "plans": rotations.list_rotations(ctx, user.actor, class_id),
         "saved": request.query_params.get("saved") == "1",
+        "deleted": request.query_params.get("deleted") == "1",
         "problem_heading": heading,
     }
     return render(request, "rotation.html", context, status=status, user=user)
@@ -309,6 +310,23 @@ def print_page(request: Request, ctx: Ctx, user: SignedIn, class_id: int, plan_i
     overview = classes.class_overview(ctx, user.actor, class_id, recent=0)
     context = {**_plan_context(plan, request.query_params.get("start", "")), "overview": overview}
     return render(request, "rotation_print.html", context, user=user)
+
+
+@router.get("/classes/{class_id}/rotation/{plan_id}/delete")
+def delete_page(request: Request, ctx: Ctx, user: SignedIn, class_id: int, plan_id: int) -> Response:
+    """The confirm step before a plan is deleted: what goes (the plan, its print page) and what stays."""
+    plan = _plan(ctx, user, class_id, plan_id)
+    overview = classes.class_overview(ctx, user.actor, class_id, recent=0)
+    return render(request, "rotation_delete.html", {"plan": plan, "overview": overview}, user=user)
+
+
+@router.post("/classes/{class_id}/rotation/{plan_id}/delete")
+async def delete_plan(request: Request, ctx: Ctx, user: SignedIn, class_id: int, plan_id: int) -> Response:
+    """Delete the plan (confirmed); back to the class's stations and saved plans."""
+    await check_csrf(request, user)
+    plan = _plan(ctx, user, class_id, plan_id)
+    rotations.delete_rotation(ctx, user.actor, plan.id)
+    return RedirectResponse(f"/classes/{class_id}/rotation?deleted=1", status_code=303)
 
 
 @router.post("/classes/{class_id}/rotation/{plan_id}/move")

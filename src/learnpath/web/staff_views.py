@@ -9,6 +9,7 @@ from learnpath.service import classes, models, roster, scoring
 from learnpath.service.access import require_role
 from learnpath.web.charts import heatmap_rows
 from learnpath.web.deps import Ctx, SignedIn
+from learnpath.web.family_work import work_rows
 from learnpath.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,12 +36,14 @@ def class_page(request: Request, ctx: Ctx, user: SignedIn, class_id: int) -> Res
 
 @router.get("/family")
 def family(request: Request, ctx: Ctx, user: SignedIn) -> Response:
-    """A family member's children; with one child, straight to that child's progress."""
+    """A family member's children, each with the work their teachers gave (due date, done or not); with one
+    child, straight to that child's progress (which lists the same work)."""
     require_role(user.actor, "family")
     learners = roster.list_learners(ctx, user.actor)
     if len(learners) == 1:
         return RedirectResponse(f"/learners/{learners[0].id}", status_code=303)
-    return render(request, "family.html", {"learners": learners}, user=user)
+    work = {lr.id: work_rows(ctx, user, lr.id) for lr in learners}
+    return render(request, "family.html", {"learners": learners, "work": work}, user=user)
 
 
 @router.get("/admin")

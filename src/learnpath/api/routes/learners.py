@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
 
 from learnpath.api.deps import ApiActor, Ctx
 from learnpath.api.schemas import (
@@ -14,7 +16,7 @@ from learnpath.api.schemas import (
     SkillChangePublic,
     SkillMasteryPublic,
 )
-from learnpath.service import learning, roster
+from learnpath.service import learning, progress_focus, roster
 from learnpath.service.learning import SkillProgress
 
 router = APIRouter(tags=["learners"])
@@ -31,9 +33,21 @@ def list_learners(ctx: Ctx, actor: ApiActor) -> LearnerList:
 
 
 @router.get("/learners/{learner_id}", response_model=ProgressPublic)
-def get_learner(learner_id: int, ctx: Ctx, actor: ApiActor) -> ProgressPublic:
-    """A learner's mastery of every skill and their latest attempts."""
-    p = learning.learner_progress(ctx, actor, learner_id)
+def get_learner(
+    learner_id: int,
+    ctx: Ctx,
+    actor: ApiActor,
+    show: Annotated[
+        Literal["all", "focus"],
+        Query(description="'focus': practised skills and those on the way to the goals"),
+    ] = "all",
+    q: Annotated[
+        str, Query(max_length=100, description="Only skills whose name or code holds this (any case)")
+    ] = "",
+) -> ProgressPublic:
+    """A learner's mastery of every skill (``show=focus``: only those practised or on the way to the goals;
+    ``q``: a search through every skill) and their latest attempts."""
+    p = progress_focus.progress_skills(ctx, actor, learner_id, show=show, query=q).progress
     return ProgressPublic(
         learner_id=p.learner_id,
         display_name=p.display_name,

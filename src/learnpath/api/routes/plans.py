@@ -55,6 +55,11 @@ class GoalRevise(Strict):
     details: str | None = Field(default=None, max_length=5000)
     target_date: date | None = None
     clear_date: bool = False
+    skills: list[str] | None = Field(
+        default=None,
+        max_length=100,
+        description="Skill codes (skill goals): the goal's new skills, in order.",
+    )
     propose: bool = True
 
 
@@ -105,8 +110,9 @@ def approve_goal(goal_id: int, body: ApprovalCreate, ctx: Ctx, actor: ApiActor) 
 
 @router.patch("/goals/{goal_id}", response_model=GoalStatePublic)
 def revise_goal(goal_id: int, body: GoalRevise, ctx: Ctx, actor: ApiActor) -> GoalStatePublic:
-    """Change a draft (title, details, target date; ``clear_date`` removes the date) after a change was asked
-    for, by whoever may draft the learner's goals; with ``propose`` (default) it is proposed again at once."""
+    """Change a draft or proposed goal (title, details, target date, skills; ``clear_date`` removes the date),
+    by whoever may draft the learner's goals. A proposed goal that changes goes back to draft and its
+    approvals lapse (the change is in its history); with ``propose`` (default) it is proposed again at once."""
     plans.revise_goal(
         ctx,
         actor,
@@ -115,6 +121,7 @@ def revise_goal(goal_id: int, body: GoalRevise, ctx: Ctx, actor: ApiActor) -> Go
         details=body.details,
         target_date=body.target_date,
         clear_date=body.clear_date,
+        skills=body.skills,
         propose=body.propose,
     )
     return GoalStatePublic(id=goal_id, state=plans.goal_state(ctx, actor, goal_id))

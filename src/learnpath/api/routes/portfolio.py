@@ -22,11 +22,9 @@ from learnpath.errors import FieldError, ValidationError
 from learnpath.service import portfolio
 from learnpath.service.portfolio_export import export_portfolio, zip_chunks
 from learnpath.web.portfolio_views import export_index, file_response
+from learnpath.web.uploads import read_form
 
 router = APIRouter(tags=["portfolio"])
-
-MULTIPART_SLACK = 1024 * 1024
-"""Room for the form fields around a file, when judging a multipart body by its Content-Length."""
 
 
 class WorkCreate(Strict):
@@ -162,13 +160,8 @@ async def add_work(learner_id: int, request: Request, ctx: Ctx, actor: ApiActor)
     their teachers add; a family member may not (403)."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        limit = ctx.settings.portfolio_max_mb * 1024 * 1024
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
-            raise ValidationError.for_field(
-                "file", f"is larger than the limit of {ctx.settings.portfolio_max_mb} MB"
-            )
-        form = await request.form(max_files=1, max_fields=60)
+        request = await read_form(request, ctx.settings.portfolio_max_mb, max_files=1, max_fields=60)
+        form = await request.form()
         try:
             upload = form.get("file")
             text = {k: str(form.get(k) or "") for k in ("title", "reflection")}

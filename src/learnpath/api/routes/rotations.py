@@ -275,3 +275,10 @@ def patch_rotation(rotation_id: int, body: RotationUpdate, ctx: Ctx, actor: ApiA
         ctx, actor, rotation_id, moves, reoptimise=body.reoptimise, needs=body.needs
     )
     return _public(plan)
+
+
+@router.delete("/rotations/{rotation_id}", status_code=204, response_class=Response)
+def delete_rotation(rotation_id: int, ctx: Ctx, actor: ApiActor) -> Response:
+    """Delete a saved rotation (the class's stations stay). Afterwards it is 404 everywhere."""
+    rotations.delete_rotation(ctx, actor, rotation_id)
+    return Response(status_code=204)
