@@ -180,3 +180,71 @@ def test_bad_hyperparameters_are_all_reported() -> None:
     with pytest.raises(ValidationError) as err:
         Stack(holdout=1.5, blend_C=0.0, tree_folds=1, tree_lr=-1.0).fit(table())
     assert {e.field for e in err.value.errors} == {"holdout", "blend_C", "tree_folds", "tree_lr"}
+
+
+def test_a_bad_deep_component_is_a_clear_error() -> None:
+    with pytest.raises(ValidationError) as err:
+        small_stack(deep="lstm").fit(table())
+    assert [e.field for e in err.value.errors] == ["deep"]
+    assert "dkt" in str(err.value.errors[0]) and "lstm" in str(err.value.errors[0])
+    with pytest.raises(ValidationError) as err:
+        small_stack(deep="dkt", deep_params=[1]).fit(table())  # type: ignore[arg-type]
+    assert [e.field for e in err.value.errors] == ["deep_params"]
+
+
+def test_without_a_deep_component_the_stack_keeps_four() -> None:
+    model = small_stack().fit(table())
+    assert model.deep_ is None and model.parts_.deep is None
+    assert set(model.component_proba(table())) == {"lr", "trees", "bkt", "elo"}
+    assert "deep" not in model.init_state()
+    stored = model.to_dict()
+    assert stored["params"]["components"]["deep"] is None
+    # a version stored before the deep component existed has neither the key nor the hyperparameters
+    del stored["params"]["components"]["deep"]
+    for key in ("deep", "deep_params"):
+        del stored["hyperparameters"][key]
+    again = model_from_dict(json.loads(json.dumps(stored)))
+    np.testing.assert_array_equal(again.predict_proba(table()), model.predict_proba(table()))
+
+
+TINY_DKT = {"embed": 8, "hidden": 8, "max_epochs": 2, "batch_size": 8, "window": 8, "device": "cpu"}
+
+
+def test_a_deep_component_joins_the_blend_round_trips_and_replays_online() -> None:
+    pytest.importorskip("torch")
+    from learnpath.learner.deep import DKT
+
+    t = table(n_learners=30)
+    model = small_stack(deep="dkt", deep_params=TINY_DKT).fit(t)
+    assert model.deep_ == "dkt" and isinstance(model.parts_.deep, DKT)
+    assert model.parts_.deep.seed == model.seed + 2  # its own seed
+    assert model.blend_coef_.shape == (5 + 2 + 5,) and model.blend_coef_[4] != 0.0
+    comp = model.component_proba(t)
+    np.testing.assert_allclose(comp["deep"], model.parts_.deep.predict_proba(t), rtol=0, atol=1e-9)
+    # JSON round trip holds the deep component's dict and predicts the same, online too
+    stored = json.loads(json.dumps(model.to_dict()))
+    assert stored["params"]["components"]["deep"]["model"] == "dkt"
+    again = model_from_dict(stored)
+    batch = model.predict_proba(t)
+    np.testing.assert_allclose(again.predict_proba(t), batch, rtol=0, atol=1e-12)
+    states: dict[int, dict[str, object]] = {}
+    online = np.empty(len(t))
+    for k, fact in enumerate(table_attempts(t)):
+        state = states.get(fact.learner) or again.init_state()
+        online[k] = again.p_correct(state, fact.skills, item=fact.item, at=fact.at)
+        states[fact.learner] = again.update(state, fact)
+    assert "deep" in state
+    np.testing.assert_allclose(online, batch, rtol=0, atol=1e-9)
+    m = again.mastery(state)
+    assert m and all(0.0 <= v.low <= v.p_mastery <= v.high <= 1.0 for v in m.values())
+
+
+def test_deep_auto_uses_dkt_only_where_a_gpu_is() -> None:
+    torch = pytest.importorskip("torch")
+    t = table(n_learners=40)
+    model = small_stack(deep="auto", deep_params=TINY_DKT).fit(t)
+    if torch.cuda.is_available():
+        assert model.deep_ == "dkt" and model.parts_.deep is not None
+    else:
+        assert model.deep_ is None and model.parts_.deep is None
+        assert model.blend_coef_.shape == (4 + 2 + 4,)

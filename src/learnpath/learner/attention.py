@@ -36,27 +36,25 @@ count, and a correct answer is not guaranteed to raise it.
 
 from __future__ import annotations
 
-import copy
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from learnpath.core.evidence import Attempt
-from learnpath.errors import FieldError, NotFittedError, ValidationError
+from learnpath.errors import FieldError, ValidationError
 from learnpath.learner._counts import N_FEATURES, history_features, state_features
-from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, check_sorted, mastery_interval
+from learnpath.learner.base import AttemptTable, LearnerState, check_sorted
 from learnpath.learner.deep import (
-    MAX_SKILLS_PER_ROW,
-    _decode_weights,
-    _encode_weights,
+    NeuralKT,
     _item_log_odds,
     _Rows,
-    _sigmoid,
-    require_torch,
+    auc_or_log_loss,
+    device_for,
+    early_stopping,
+    step,
 )
-from learnpath.learner.metrics import auc, log_loss
 
 __all__ = ["AttentionKT"]
 
@@ -72,7 +70,7 @@ def _softplus(z: F64) -> F64:
     return np.logaddexp(0.0, z)
 
 
-class AttentionKT:
+class AttentionKT(NeuralKT):
     """Attention over the learner's last ``context`` answers (see the module docstring).
 
     Hyperparameters: ``embed`` (question size, a multiple of ``heads``), ``heads``, ``hidden`` (read-out
@@ -85,12 +83,13 @@ class AttentionKT:
     """
 
     name = "attn"
-    items_: tuple[str, ...]
-    skills_: tuple[str, ...]
-    weights_: dict[str, npt.NDArray[np.float32]]
-    history_: list[float]
-    best_epoch_: int
-    device_: str
+    label = "the attention model"
+    PARAMS = (
+        "embed", "heads", "hidden", "context", "features", "dropout", "lr", "reg_item", "batch_size",
+        "max_epochs", "patience", "valid_fraction", "seed", "device", "n_threads",
+    )  # fmt: skip
+    INTS = ("embed", "heads", "hidden", "context", "batch_size", "max_epochs", "patience")
+    WEIGHTS = WEIGHT_NAMES
 
     def __init__(
         self,
@@ -126,81 +125,24 @@ class AttentionKT:
         self.device = device
         self.n_threads = n_threads
 
-    def get_params(self) -> dict[str, Any]:
-        keys = (
-            "embed", "heads", "hidden", "context", "features", "dropout", "lr", "reg_item", "batch_size",
-            "max_epochs", "patience", "valid_fraction", "seed", "device", "n_threads",
-        )  # fmt: skip
-        return {k: getattr(self, k) for k in keys}
-
-    def _validate(self) -> None:
-        ints = ("embed", "heads", "hidden", "context", "batch_size", "max_epochs", "patience")
-        problems = [
-            FieldError(k, f"must be an integer >= 1, got {getattr(self, k)!r}")
-            for k in ints
-            if not (isinstance(getattr(self, k), int) and getattr(self, k) >= 1)
-        ]
-        if not problems and self.embed % self.heads:
+    def _problems(self) -> list[FieldError]:
+        problems = super()._problems()
+        sizes_ok = all(
+            isinstance(getattr(self, k), int) and getattr(self, k) >= 1 for k in ("embed", "heads")
+        )
+        if sizes_ok and self.embed % self.heads:
             problems.append(
                 FieldError("embed", f"must be a multiple of heads ({self.heads}), got {self.embed}")
             )
-        if not isinstance(self.features, bool):
-            problems.append(FieldError("features", f"must be true or false, got {self.features!r}"))
-        if not 0.0 <= self.dropout < 1.0:
-            problems.append(FieldError("dropout", f"must be in [0, 1), got {self.dropout!r}"))
-        if not self.lr > 0.0:
-            problems.append(FieldError("lr", f"must be > 0, got {self.lr!r}"))
-        if not self.reg_item >= 0.0:
-            problems.append(FieldError("reg_item", f"must be >= 0, got {self.reg_item!r}"))
-        if not 0.0 <= self.valid_fraction < 1.0:
-            problems.append(FieldError("valid_fraction", f"must be in [0, 1), got {self.valid_fraction!r}"))
-        if self.device not in ("auto", "cpu", "cuda"):
-            problems.append(FieldError("device", f"must be 'auto', 'cpu' or 'cuda', got {self.device!r}"))
-        if self.n_threads is not None and not (isinstance(self.n_threads, int) and self.n_threads >= 1):
-            problems.append(
-                FieldError("n_threads", f"must be None or an integer >= 1, got {self.n_threads!r}")
-            )
-        if problems:
-            raise ValidationError("attention model hyperparameters are not valid", problems)
+        return problems
 
-    # -- vocabulary and weights ---------------------------------------------------------------------
-    def _is_fitted(self) -> bool:
-        return "weights_" in self.__dict__
+    def _state_width(self) -> int:
+        return int(self.weights_["skill"].shape[1])  # the attention read has the question's size
 
-    def _check_fitted(self) -> None:
-        if not self._is_fitted():
-            raise NotFittedError("the attention model is not fitted yet: call fit(attempts) first")
-
-    def _lookups(self) -> tuple[dict[str, int], dict[str, int]]:
-        cached: tuple[Any, Any, dict[str, int], dict[str, int]] | None = self.__dict__.get("_lookup_cache")
-        if cached is None or cached[0] is not self.items_ or cached[1] is not self.skills_:
-            cached = (
-                self.items_,
-                self.skills_,
-                {v: k + 1 for k, v in enumerate(self.items_)},
-                {v: k + 1 for k, v in enumerate(self.skills_)},
-            )
-            self.__dict__["_lookup_cache"] = cached
-        return cached[2], cached[3]
-
-    def _w(self) -> dict[str, F64]:
-        """The weights as float64 arrays, reshaped for inference (cached)."""
-        cached: tuple[Any, dict[str, F64]] | None = self.__dict__.get("_w64_cache")
-        if cached is None or cached[0] is not self.weights_:
-            w = {k: v.astype(np.float64) for k, v in self.weights_.items()}
-            w["item_mu"] = w["item_mu"][:, 0].copy()
-            w["item_bias"] = w["item_bias"][:, 0].copy()
-            w["out_w"] = w["out_w"][0].copy()
-            for k in ("wq", "wk", "wv", "wo"):
-                w[k + "_t"] = np.ascontiguousarray(w[k].T)
-            d = w["wq"].shape[0]
-            w["hid_r_t"] = np.ascontiguousarray(w["hid_w"][:, :d].T)
-            w["hid_q_t"] = np.ascontiguousarray(w["hid_w"][:, d : 2 * d].T)
-            w["hid_f_t"] = np.ascontiguousarray(w["hid_w"][:, 2 * d :].T)
-            w["decay_rate"] = _softplus(w["decay"])
-            cached = (self.weights_, w)
-            self.__dict__["_w64_cache"] = cached
-        return cached[1]
+    def _prepare(self, w: dict[str, F64]) -> None:
+        for k in ("wq", "wk", "wv", "wo"):
+            w[k + "_t"] = np.ascontiguousarray(w[k].T)
+        w["decay_rate"] = _softplus(w["decay"])
 
     @property
     def heads_(self) -> int:
@@ -211,18 +153,6 @@ class AttentionKT:
         return int(self.context)
 
     # -- NumPy inference ----------------------------------------------------------------------------
-    def _embed(self, item: I64, skills: I64, y: I64 | None) -> tuple[F64, F64 | None]:
-        w = self._w()
-        mask = (skills > 0).astype(np.float64)
-        cnt = np.maximum(mask.sum(axis=1), 1.0)[:, None]
-        q = w["skill"][skills].sum(axis=1) / cnt + w["item_mu"][item][:, None] * (
-            w["skill_var"][skills].sum(axis=1) / cnt
-        )
-        if y is None:
-            return q, None
-        inter = (w["inter"][skills * 2 + y[:, None]] * mask[:, :, None]).sum(axis=1) / cnt
-        return q, q + inter
-
     def _attend(self, q: F64, keys: F64, values: F64, dist: F64, allowed: npt.NDArray[np.bool_]) -> F64:
         """Attention read ``r`` (n, d) for queries ``q`` (n, d) over ``keys``/``values`` (m, d).
 
@@ -245,14 +175,6 @@ class AttentionKT:
         p /= p.sum(axis=2, keepdims=True)
         read = p[:, :, 1:] @ vh  # (h, n, dk); the null slot's value is 0
         return np.asarray(read.transpose(1, 0, 2).reshape(n, d) @ w["wo_t"], dtype=np.float64)
-
-    def _readout(self, r: F64, q: F64, f: F64, item: I64) -> F64:
-        w = self._w()
-        hid = r @ w["hid_r_t"] + q @ w["hid_q_t"] + w["hid_b"]
-        if self.features:
-            hid += f @ w["hid_f_t"]
-        hid = np.maximum(hid, 0.0)
-        return _sigmoid(hid @ w["out_w"] + w["out_b"][0] + w["item_bias"][item])
 
     def predict_proba(self, attempts: AttemptTable) -> F64:
         """P(correct) of each row from the same learner's previous ``context`` rows (NumPy only)."""
@@ -284,10 +206,6 @@ class AttentionKT:
     def init_state(self) -> LearnerState:
         return {"model": self.name, "recent": [], "n": 0, "right": 0, "skills": {}}
 
-    def _codes(self, item: str, skills: list[str] | tuple[str, ...]) -> tuple[int, list[int]]:
-        lookup_i, lookup_s = self._lookups()
-        return lookup_i.get(item, 0), [lookup_s.get(s, 0) for s in skills[:MAX_SKILLS_PER_ROW]] or [0]
-
     def _history(self, state: LearnerState) -> tuple[F64, F64]:
         """Questions and interactions of the stored recent attempts, oldest first."""
         recent = state.get("recent", [])
@@ -305,139 +223,97 @@ class AttentionKT:
         assert x is not None
         return q, x
 
-    def _p_questions(
-        self, state: LearnerState, item: I64, skills: I64, skill_names: list[tuple[str, ...]]
-    ) -> F64:
+    def _p_rows(self, state: LearnerState, item: I64, skills: I64, names: list[tuple[str, ...]]) -> F64:
         q, _ = self._embed(item, skills, None)
         keys, values = self._history(state)
         m = keys.shape[0]
         dist = np.broadcast_to(np.arange(m, 0, -1, dtype=np.float64)[None, :], (len(item), m))
         allowed = np.ones((len(item), m), dtype=bool)
-        f = state_features(state, skill_names)
+        f = state_features(state, names)
         return self._readout(self._attend(q, keys, values, dist, allowed), q, f, item)
-
-    def p_item(self, state: LearnerState, item: str, skills: tuple[str, ...]) -> float:
-        """P(correct) on ``item`` (tagged ``skills``) now: what ``predict_proba`` gives that row."""
-        self._check_fitted()
-        item_ix, skill_ix = self._codes(item, skills)
-        return float(
-            self._p_questions(
-                state, np.array([item_ix]), np.array([skill_ix], dtype=np.int64), [tuple(skills)]
-            )[0]
-        )
-
-    def p_correct(self, state: LearnerState, skills: tuple[str, ...]) -> float:
-        """P(correct) on an average question tagging ``skills`` (no item difficulty)."""
-        if not skills:
-            return 0.5
-        return self.p_item(state, "", skills)
 
     def update(self, state: LearnerState, attempt: Attempt) -> LearnerState:
         """A new state with ``attempt`` appended to the recent window (input left unchanged)."""
         self._check_fitted()
         recent = [*state.get("recent", []), [attempt.item, list(attempt.skills), int(attempt.correct)]]
-        skills: dict[str, Any] = dict(state.get("skills", {}))
-        at = attempt.at.isoformat()
-        for code in dict.fromkeys(attempt.skills):
-            prev = skills.get(code)
-            skills[code] = {
-                "n": (int(prev["n"]) if prev else 0) + 1,
-                "c": (int(prev["c"]) if prev else 0) + int(attempt.correct),
-                "last_at": at,
-            }
-        return {
-            **state,
-            "model": self.name,
-            "recent": recent[-self.context_ :],
-            "n": int(state.get("n", 0)) + 1,
-            "right": int(state.get("right", 0)) + int(attempt.correct),
-            "skills": skills,
-        }
+        return {**self._counted(state, attempt), "recent": recent[-self.context_ :]}
 
-    def mastery(self, state: LearnerState) -> dict[str, SkillMastery]:
-        codes = list(state.get("skills", {}))
-        if not codes:
-            return {}
-        self._check_fitted()
-        _, lookup_s = self._lookups()
-        skill_ix = np.array([[lookup_s.get(code, 0)] for code in codes], dtype=np.int64)
-        ps = self._p_questions(state, np.zeros(len(codes), dtype=np.int64), skill_ix, [(c,) for c in codes])
-        out: dict[str, SkillMastery] = {}
-        for code, p in zip(codes, ps.tolist(), strict=True):
-            n = int(state["skills"][code]["n"])
-            low, high = mastery_interval(p, n)
-            out[code] = SkillMastery(p, min(low, p), max(high, p), n)
-        return out
+    # -- training and serialisation -----------------------------------------------------------------
+    def _train(
+        self,
+        torch: Any,
+        rows: _Rows,
+        feats: F64,
+        sizes: tuple[int, int],
+        train: I64,
+        valid: I64,
+        rng: np.random.Generator,
+    ) -> tuple[dict[str, npt.NDArray[np.float32]], list[float], int, str]:
+        dev = device_for(torch, self.device)
+        d, c = self.embed, self.context
+        net = _net(torch, sizes[0], sizes[1], d, self.heads, self.hidden, feats.shape[1])
+        _init_weights(torch, net, rng, d, _item_log_odds(rows, train, sizes[0]))
+        net.to(dev)
+        opt = torch.optim.Adam(net.parameters(), lr=self.lr)
+        gen = torch.Generator(device=dev)
+        gen.manual_seed(int(rng.integers(0, 2**62)))
+        pos = torch.arange(2 * c, device=dev)
+        diff = pos[:, None] - pos[None, :]
+        allowed_full = (diff > 0) & (diff <= c)
+        logdist_full = torch.log1p(diff.clamp(min=0).to(torch.float32))
 
-    # -- training (PyTorch) -------------------------------------------------------------------------
-    def fit(self, attempts: AttemptTable) -> Self:
-        """Train with early stopping on held-out learners; returns ``self``."""
-        self._validate()
-        check_sorted(attempts)
-        if len(attempts) == 0:
-            raise ValidationError.for_field("attempts", "expected at least one attempt, got an empty table")
-        torch = require_torch()
-        items = tuple(attempts.item_names[i] for i in np.unique(attempts.item))
-        skills = tuple(attempts.skill_names[s] for s in np.unique(attempts.skill_indices))
-        lookups = ({v: k + 1 for k, v in enumerate(items)}, {v: k + 1 for k, v in enumerate(skills)})
-        rows = _Rows(lookups, attempts)
-        feats = history_features(attempts) if self.features else np.zeros((len(attempts), 0))
-        rng = np.random.default_rng(self.seed)
-        n_learners = len(rows.starts)
-        n_valid = round(self.valid_fraction * n_learners) if n_learners > 1 else 0
-        perm = rng.permutation(n_learners)
-        valid, train = np.sort(perm[:n_valid]), np.sort(perm[n_valid:])
-        old_threads = torch.get_num_threads()
-        if self.n_threads is not None:
-            torch.set_num_threads(self.n_threads)
-        try:
-            weights, history, best_epoch, device = _train(
-                self, torch, rows, feats, (len(items), len(skills)), train, valid, rng
+        def tensors(batch: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
+            return tuple(torch.from_numpy(a).to(dev) for a in batch)
+
+        train_batches = [tensors(b) for b in _batches(rows, feats, _chunks(rows, train, c), self.batch_size)]
+        valid_batches = [tensors(b) for b in _batches(rows, feats, _chunks(rows, valid, c), 128)]
+        keep = 1.0 - self.dropout
+
+        def train_batch(b: int) -> None:
+            item, skills, y, f, mask = train_batches[b]
+            t = item.shape[1]
+            drop = None
+            if self.dropout > 0.0:
+                shape = (item.shape[0], t, d)
+                drop = (torch.rand(shape, generator=gen, device=dev) < keep).to(torch.float32) / keep
+            logit, penalty = net(item, skills, y, f, allowed_full[:t, :t], logdist_full[:t, :t], drop)
+            loss = (
+                torch.nn.functional.binary_cross_entropy_with_logits(logit[mask], y[mask].to(torch.float32))
+                + self.reg_item * penalty[mask].mean()
             )
-        finally:
-            torch.set_num_threads(old_threads)
-        self.items_, self.skills_ = items, skills
-        self.weights_ = weights
-        self.history_ = history
-        self.best_epoch_ = best_epoch
-        self.device_ = device
-        return self
+            step(torch, net, opt, loss)
 
-    # -- serialisation ------------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"model": self.name, "hyperparameters": self.get_params()}
-        if self._is_fitted():
-            out["params"] = {
-                "items": list(self.items_),
-                "skills": list(self.skills_),
-                "weights": {k: _encode_weights(self.weights_[k]) for k in WEIGHT_NAMES},
-            }
-        return out
+        def score() -> float:
+            return _valid_score(torch, net, valid_batches, allowed_full, logdist_full)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AttentionKT:
-        if data.get("model") != cls.name:
-            raise ValidationError.for_field("model", f"expected {cls.name!r}, got {data.get('model')!r}")
-        model = cls(**data.get("hyperparameters", {}))
-        prm = data.get("params")
-        if prm:
-            weights = prm.get("weights", {})
-            missing = [k for k in WEIGHT_NAMES if k not in weights]
-            if missing:
-                raise ValidationError.for_field("params.weights", f"missing {', '.join(missing)}")
-            model.items_ = tuple(str(v) for v in prm["items"])
-            model.skills_ = tuple(str(v) for v in prm["skills"])
-            model.weights_ = {k: _decode_weights(k, weights[k]) for k in WEIGHT_NAMES}
-            if model.weights_["item_mu"].shape[0] != len(model.items_) + 1:
-                raise ValidationError.for_field("params.weights.item_mu", "does not match the item list")
-            if model.weights_["skill"].shape[0] != len(model.skills_) + 1:
-                raise ValidationError.for_field("params.weights.skill", "does not match the skill list")
-            d = model.weights_["skill"].shape[1]
-            if model.weights_["wq"].shape != (d, d) or d % model.weights_["decay"].shape[0]:
-                raise ValidationError.for_field("params.weights.wq", "does not match the embedding size")
-            if model.weights_["hid_w"].shape[1] != 2 * d + (N_FEATURES if model.features else 0):
-                raise ValidationError.for_field("params.weights.hid_w", "does not match the features setting")
-        return model
+        sd, history, best_epoch = early_stopping(
+            self, net, len(train_batches), train_batch, score if len(valid) else None, rng
+        )
+        weights = {
+            "skill": sd["skill.weight"],
+            "skill_var": sd["skill_var.weight"],
+            "inter": sd["inter.weight"],
+            "item_mu": sd["item_mu.weight"],
+            "item_bias": sd["item_bias.weight"],
+            "wq": sd["wq.weight"],
+            "wk": sd["wk.weight"],
+            "wv": sd["wv.weight"],
+            "wo": sd["wo.weight"],
+            "decay": sd["decay"],
+            "null": sd["null"],
+            "hid_w": sd["hid.weight"],
+            "hid_b": sd["hid.bias"],
+            "out_w": sd["out.weight"],
+            "out_b": sd["out.bias"],
+        }
+        return weights, history, best_epoch, str(dev)
+
+    def _check_shapes(self) -> None:
+        d = self.weights_["skill"].shape[1]
+        if self.weights_["wq"].shape != (d, d) or d % self.weights_["decay"].shape[0]:
+            raise ValidationError.for_field("params.weights.wq", "does not match the embedding size")
+        if self.weights_["hid_w"].shape[1] != 2 * d + (N_FEATURES if self.features else 0):
+            raise ValidationError.for_field("params.weights.hid_w", "does not match the features setting")
 
 
 # -- the PyTorch side (only reached from fit) ---------------------------------------------------------
@@ -542,90 +418,6 @@ def _batches(
     return out
 
 
-def _train(
-    model: AttentionKT,
-    torch: Any,
-    rows: _Rows,
-    feats: F64,
-    sizes: tuple[int, int],
-    train: I64,
-    valid: I64,
-    rng: np.random.Generator,
-) -> tuple[dict[str, npt.NDArray[np.float32]], list[float], int, str]:
-    want_cuda = model.device == "cuda" or (model.device == "auto" and torch.cuda.is_available())
-    if model.device == "cuda" and not torch.cuda.is_available():
-        raise ValidationError.for_field("device", "cuda was asked for but no GPU is available")
-    dev = torch.device("cuda" if want_cuda else "cpu")
-    d, c = model.embed, model.context
-    net = _net(torch, sizes[0], sizes[1], d, model.heads, model.hidden, feats.shape[1])
-    _init_weights(torch, net, rng, d, _item_log_odds(rows, train, sizes[0]))
-    net.to(dev)
-    opt = torch.optim.Adam(net.parameters(), lr=model.lr)
-    gen = torch.Generator(device=dev)
-    gen.manual_seed(int(rng.integers(0, 2**62)))
-    pos = torch.arange(2 * c, device=dev)
-    diff = pos[:, None] - pos[None, :]
-    allowed_full = (diff > 0) & (diff <= c)
-    logdist_full = torch.log1p(diff.clamp(min=0).to(torch.float32))
-
-    def tensors(batch: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
-        return tuple(torch.from_numpy(a).to(dev) for a in batch)
-
-    train_batches = [tensors(b) for b in _batches(rows, feats, _chunks(rows, train, c), model.batch_size)]
-    valid_batches = [tensors(b) for b in _batches(rows, feats, _chunks(rows, valid, c), 128)]
-    history: list[float] = []
-    best: tuple[float, int, dict[str, Any]] | None = None
-    keep = 1.0 - model.dropout
-    for epoch in range(model.max_epochs):
-        net.train()
-        for b in rng.permutation(len(train_batches)).tolist():
-            item, skills, y, f, mask = train_batches[b]
-            t = item.shape[1]
-            drop = None
-            if model.dropout > 0.0:
-                shape = (item.shape[0], t, d)
-                drop = (torch.rand(shape, generator=gen, device=dev) < keep).to(torch.float32) / keep
-            logit, penalty = net(item, skills, y, f, allowed_full[:t, :t], logdist_full[:t, :t], drop)
-            loss = (
-                torch.nn.functional.binary_cross_entropy_with_logits(logit[mask], y[mask].to(torch.float32))
-                + model.reg_item * penalty[mask].mean()
-            )
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
-            opt.step()
-        score = (
-            _valid_score(torch, net, valid_batches, allowed_full, logdist_full)
-            if len(valid)
-            else float(epoch)
-        )
-        history.append(score)
-        if best is None or score > best[0]:
-            best = (score, epoch, copy.deepcopy(net.state_dict()))
-        elif epoch - best[1] >= model.patience:
-            break
-    assert best is not None
-    sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in best[2].items()}
-    weights = {
-        "skill": sd["skill.weight"],
-        "skill_var": sd["skill_var.weight"],
-        "inter": sd["inter.weight"],
-        "item_mu": sd["item_mu.weight"],
-        "item_bias": sd["item_bias.weight"],
-        "wq": sd["wq.weight"],
-        "wk": sd["wk.weight"],
-        "wv": sd["wv.weight"],
-        "wo": sd["wo.weight"],
-        "decay": sd["decay"],
-        "null": sd["null"],
-        "hid_w": sd["hid.weight"],
-        "hid_b": sd["hid.bias"],
-        "out_w": sd["out.weight"],
-        "out_b": sd["out.bias"],
-    }
-    return weights, history, best[1], str(dev)
-
-
 def _valid_score(torch: Any, net: Any, batches: list[tuple[Any, ...]], allowed: Any, logdist: Any) -> float:
     """AUC on the held-out learners (minus the log loss if their answers are all alike)."""
     net.eval()
@@ -636,7 +428,4 @@ def _valid_score(torch: Any, net: Any, batches: list[tuple[Any, ...]], allowed: 
             logit, _ = net(item, skills, y, f, allowed[:t, :t], logdist[:t, :t], None)
             ys.append(y[mask].cpu().numpy())
             ps.append(torch.sigmoid(logit[mask]).cpu().numpy())
-    y_all, p_all = np.concatenate(ys), np.concatenate(ps).astype(np.float64)
-    if y_all.min() == y_all.max():
-        return -log_loss(y_all, p_all)
-    return auc(y_all, p_all)
+    return auc_or_log_loss(ys, ps)

@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import base64
 import copy
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -119,7 +120,335 @@ class _Rows:
         self.lengths: I64 = np.diff(np.r_[self.starts, n]).astype(np.int64)
 
 
-class DKT:
+class NeuralKT:
+    """What the PyTorch-trained models (:class:`DKT`, ``attention.AttentionKT``) share.
+
+    Hyperparameter checks, the vocabulary, the Rasch question embedding and the question-aware read-out
+    ``relu(W_hid [s; q; f])`` from a state ``s``, the answer counts kept in the online state, mastery,
+    the frame of ``fit`` (vocabulary, hold-out learners, threads) and JSON serialisation. A subclass sets
+    ``name``, ``label``, ``PARAMS``, ``INTS`` and ``WEIGHTS`` and supplies ``_state_width``, ``_prepare``,
+    ``_p_rows``, ``_train`` and ``_check_shapes``.
+    """
+
+    name: str
+    label: ClassVar[str]
+    """How messages name the model ("DKT", "the attention model")."""
+    PARAMS: ClassVar[tuple[str, ...]]
+    INTS: ClassVar[tuple[str, ...]]
+    """Hyperparameters that must be integers >= 1."""
+    WEIGHTS: ClassVar[tuple[str, ...]]
+    OLD_DEFAULTS: ClassVar[dict[str, Any]] = {}
+    """Hyperparameters a version stored before they existed is loaded with."""
+
+    features: bool
+    dropout: float
+    lr: float
+    max_epochs: int
+    patience: int
+    reg_item: float
+    valid_fraction: float
+    seed: int
+    device: str
+    n_threads: int | None
+    items_: tuple[str, ...]
+    skills_: tuple[str, ...]
+    weights_: dict[str, npt.NDArray[np.float32]]
+    history_: list[float]
+    best_epoch_: int
+    device_: str
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.PARAMS}
+
+    def _problems(self) -> list[FieldError]:
+        problems = [
+            FieldError(k, f"must be an integer >= 1, got {getattr(self, k)!r}")
+            for k in self.INTS
+            if not (isinstance(getattr(self, k), int) and getattr(self, k) >= 1)
+        ]
+        if not isinstance(self.features, bool):
+            problems.append(FieldError("features", f"must be true or false, got {self.features!r}"))
+        if not 0.0 <= self.dropout < 1.0:
+            problems.append(FieldError("dropout", f"must be in [0, 1), got {self.dropout!r}"))
+        if not self.lr > 0.0:
+            problems.append(FieldError("lr", f"must be > 0, got {self.lr!r}"))
+        if not self.reg_item >= 0.0:
+            problems.append(FieldError("reg_item", f"must be >= 0, got {self.reg_item!r}"))
+        if not 0.0 <= self.valid_fraction < 1.0:
+            problems.append(FieldError("valid_fraction", f"must be in [0, 1), got {self.valid_fraction!r}"))
+        if self.device not in ("auto", "cpu", "cuda"):
+            problems.append(FieldError("device", f"must be 'auto', 'cpu' or 'cuda', got {self.device!r}"))
+        if self.n_threads is not None and not (isinstance(self.n_threads, int) and self.n_threads >= 1):
+            problems.append(
+                FieldError("n_threads", f"must be None or an integer >= 1, got {self.n_threads!r}")
+            )
+        return problems
+
+    def _validate(self) -> None:
+        problems = self._problems()
+        if problems:
+            raise ValidationError(f"{self.label} hyperparameters are not valid", problems)
+
+    # -- vocabulary and weights -----------------------------------------------------------------
+    def _is_fitted(self) -> bool:
+        return "weights_" in self.__dict__
+
+    def _check_fitted(self) -> None:
+        if not self._is_fitted():
+            raise NotFittedError(f"{self.label} is not fitted yet: call fit(attempts) first")
+
+    def _lookups(self) -> tuple[dict[str, int], dict[str, int]]:
+        cached: tuple[Any, Any, dict[str, int], dict[str, int]] | None = self.__dict__.get("_lookup_cache")
+        if cached is None or cached[0] is not self.items_ or cached[1] is not self.skills_:
+            cached = (
+                self.items_,
+                self.skills_,
+                {v: k + 1 for k, v in enumerate(self.items_)},
+                {v: k + 1 for k, v in enumerate(self.skills_)},
+            )
+            self.__dict__["_lookup_cache"] = cached
+        return cached[2], cached[3]
+
+    def _state_width(self) -> int:
+        """Width of the state ``s`` the read-out takes (the first columns of ``hid_w``)."""
+        raise NotImplementedError
+
+    def _prepare(self, w: dict[str, F64]) -> None:
+        """Add the model's own inference arrays to the float64 weights ``w``."""
+        raise NotImplementedError
+
+    def _w(self) -> dict[str, F64]:
+        """The weights as float64 arrays, reshaped for inference (cached; inference runs in float64)."""
+        cached: tuple[Any, dict[str, F64]] | None = self.__dict__.get("_w64_cache")
+        if cached is None or cached[0] is not self.weights_:
+            w = {k: v.astype(np.float64) for k, v in self.weights_.items()}
+            w["item_mu"] = w["item_mu"][:, 0].copy()
+            w["item_bias"] = w["item_bias"][:, 0].copy()
+            w["out_w"] = w["out_w"][0].copy()
+            s, d = self._state_width(), w["skill"].shape[1]
+            w["hid_s_t"] = np.ascontiguousarray(w["hid_w"][:, :s].T)
+            w["hid_q_t"] = np.ascontiguousarray(w["hid_w"][:, s : s + d].T)
+            w["hid_f_t"] = np.ascontiguousarray(w["hid_w"][:, s + d :].T)
+            self._prepare(w)
+            cached = (self.weights_, w)
+            self.__dict__["_w64_cache"] = cached
+        return cached[1]
+
+    # -- NumPy inference ------------------------------------------------------------------------
+    def _embed(self, item: I64, skills: I64, y: I64 | None) -> tuple[F64, F64 | None]:
+        """Question embeddings ``q`` (n, d) and, with answers ``y``, interactions ``x`` (n, d)."""
+        w = self._w()
+        mask = (skills > 0).astype(np.float64)
+        cnt = np.maximum(mask.sum(axis=1), 1.0)[:, None]
+        q = w["skill"][skills].sum(axis=1) / cnt + w["item_mu"][item][:, None] * (
+            w["skill_var"][skills].sum(axis=1) / cnt
+        )
+        if y is None:
+            return q, None
+        inter = (w["inter"][skills * 2 + y[:, None]] * mask[:, :, None]).sum(axis=1) / cnt
+        return q, q + inter
+
+    def _readout(self, s: F64, q: F64, f: F64, item: I64) -> F64:
+        """P(correct) from the state ``s`` before each row, its question ``q`` and history counts ``f``."""
+        w = self._w()
+        hid = s @ w["hid_s_t"] + q @ w["hid_q_t"] + w["hid_b"]
+        if self.features:
+            hid += f @ w["hid_f_t"]
+        hid = np.maximum(hid, 0.0)
+        return _sigmoid(hid @ w["out_w"] + w["out_b"][0] + w["item_bias"][item])
+
+    def _codes(self, item: str, skills: tuple[str, ...] | list[str]) -> tuple[int, list[int]]:
+        lookup_i, lookup_s = self._lookups()
+        return lookup_i.get(item, 0), [lookup_s.get(s, 0) for s in skills[:MAX_SKILLS_PER_ROW]] or [0]
+
+    def _p_rows(self, state: LearnerState, item: I64, skills: I64, names: list[tuple[str, ...]]) -> F64:
+        """P(correct) now, from ``state``, on questions (``item``, ``skills``) tagging ``names``."""
+        raise NotImplementedError
+
+    def p_item(self, state: LearnerState, item: str, skills: tuple[str, ...]) -> float:
+        """P(correct) on ``item`` (tagged ``skills``) now: what ``predict_proba`` gives that row."""
+        self._check_fitted()
+        item_ix, skill_ix = self._codes(item, skills)
+        rows = np.array([skill_ix], dtype=np.int64)
+        return float(self._p_rows(state, np.array([item_ix], dtype=np.int64), rows, [tuple(skills)])[0])
+
+    def p_correct(self, state: LearnerState, skills: tuple[str, ...]) -> float:
+        """P(correct) on an average question tagging ``skills`` (no item difficulty)."""
+        if not skills:
+            return 0.5
+        return self.p_item(state, "", skills)
+
+    def _counted(self, state: LearnerState, attempt: Attempt) -> LearnerState:
+        """``state`` with ``attempt`` in its answer counts (overall and per skill); input unchanged."""
+        skills: dict[str, Any] = dict(state.get("skills", {}))
+        at = attempt.at.isoformat()
+        for code in dict.fromkeys(attempt.skills):
+            prev = skills.get(code)
+            skills[code] = {
+                "n": (int(prev["n"]) if prev else 0) + 1,
+                "c": (int(prev["c"]) if prev else 0) + int(attempt.correct),
+                "last_at": at,
+            }
+        return {
+            **state,
+            "model": self.name,
+            "n": int(state.get("n", 0)) + 1,
+            "right": int(state.get("right", 0)) + int(attempt.correct),
+            "skills": skills,
+        }
+
+    def mastery(self, state: LearnerState) -> dict[str, SkillMastery]:
+        """P(correct) on an average question of each practised skill, with an interval from the count."""
+        codes = list(state.get("skills", {}))
+        if not codes:
+            return {}
+        self._check_fitted()
+        _, lookup_s = self._lookups()
+        skill_ix = np.array([[lookup_s.get(code, 0)] for code in codes], dtype=np.int64)
+        ps = self._p_rows(state, np.zeros(len(codes), dtype=np.int64), skill_ix, [(c,) for c in codes])
+        out: dict[str, SkillMastery] = {}
+        for code, p in zip(codes, ps.tolist(), strict=True):
+            n = int(state["skills"][code]["n"])
+            low, high = mastery_interval(p, n)
+            out[code] = SkillMastery(p, min(low, p), max(high, p), n)
+        return out
+
+    # -- training (PyTorch) ---------------------------------------------------------------------
+    def _train(
+        self,
+        torch: Any,
+        rows: _Rows,
+        feats: F64,
+        sizes: tuple[int, int],
+        train: I64,
+        valid: I64,
+        rng: np.random.Generator,
+    ) -> tuple[dict[str, npt.NDArray[np.float32]], list[float], int, str]:
+        """Weights, validation history, best epoch and device name (the module's PyTorch side)."""
+        raise NotImplementedError
+
+    def fit(self, attempts: AttemptTable) -> Self:
+        """Train with early stopping on held-out learners; returns ``self``."""
+        self._validate()
+        check_sorted(attempts)
+        if len(attempts) == 0:
+            raise ValidationError.for_field("attempts", "expected at least one attempt, got an empty table")
+        torch = require_torch()
+        items = tuple(attempts.item_names[i] for i in np.unique(attempts.item))
+        skills = tuple(attempts.skill_names[s] for s in np.unique(attempts.skill_indices))
+        lookups = ({v: k + 1 for k, v in enumerate(items)}, {v: k + 1 for k, v in enumerate(skills)})
+        rows = _Rows(lookups, attempts)
+        feats = history_features(attempts) if self.features else np.zeros((len(attempts), 0))
+        rng = np.random.default_rng(self.seed)
+        n_learners = len(rows.starts)
+        n_valid = round(self.valid_fraction * n_learners) if n_learners > 1 else 0
+        perm = rng.permutation(n_learners)
+        valid, train = np.sort(perm[:n_valid]), np.sort(perm[n_valid:])
+        old_threads = torch.get_num_threads()
+        if self.n_threads is not None:
+            torch.set_num_threads(self.n_threads)
+        try:
+            weights, history, best_epoch, device = self._train(
+                torch, rows, feats, (len(items), len(skills)), train, valid, rng
+            )
+        finally:
+            torch.set_num_threads(old_threads)
+        self.items_, self.skills_ = items, skills  # set together with the weights: never half-fitted
+        self.weights_ = weights
+        self.history_ = history
+        self.best_epoch_ = best_epoch
+        self.device_ = device
+        return self
+
+    # -- serialisation --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"model": self.name, "hyperparameters": self.get_params()}
+        if self._is_fitted():
+            out["params"] = {
+                "items": list(self.items_),
+                "skills": list(self.skills_),
+                "weights": {k: _encode_weights(self.weights_[k]) for k in self.WEIGHTS},
+            }
+        return out
+
+    def _check_shapes(self) -> None:
+        """Raise ValidationError if the loaded weights do not fit together (the model's own arrays)."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        if data.get("model") != cls.name:
+            raise ValidationError.for_field("model", f"expected {cls.name!r}, got {data.get('model')!r}")
+        model = cls(**{**cls.OLD_DEFAULTS, **data.get("hyperparameters", {})})
+        prm = data.get("params")
+        if prm:
+            weights = prm.get("weights", {})
+            missing = [k for k in cls.WEIGHTS if k not in weights]
+            if missing:
+                raise ValidationError.for_field("params.weights", f"missing {', '.join(missing)}")
+            model.items_ = tuple(str(v) for v in prm["items"])
+            model.skills_ = tuple(str(v) for v in prm["skills"])
+            model.weights_ = {k: _decode_weights(k, weights[k]) for k in cls.WEIGHTS}
+            if model.weights_["item_mu"].shape[0] != len(model.items_) + 1:
+                raise ValidationError.for_field("params.weights.item_mu", "does not match the item list")
+            if model.weights_["skill"].shape[0] != len(model.skills_) + 1:
+                raise ValidationError.for_field("params.weights.skill", "does not match the skill list")
+            model._check_shapes()
+        return model
+
+
+def device_for(torch: Any, device: str) -> Any:
+    """The torch device ``device`` ("auto", "cpu", "cuda") means here; "cuda" without a GPU is an error."""
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValidationError.for_field("device", "cuda was asked for but no GPU is available")
+    want_cuda = device == "cuda" or (device == "auto" and torch.cuda.is_available())
+    return torch.device("cuda" if want_cuda else "cpu")
+
+
+def step(torch: Any, net: Any, opt: Any, loss: Any) -> None:
+    """One Adam step on ``loss`` with gradients clipped to norm 5."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+    opt.step()
+
+
+def early_stopping(
+    model: NeuralKT,
+    net: Any,
+    n_batches: int,
+    train_batch: Callable[[int], None],
+    score: Callable[[], float] | None,
+    rng: np.random.Generator,
+) -> tuple[dict[str, npt.NDArray[np.float32]], list[float], int]:
+    """Epochs of ``train_batch`` over the batches in a random order, keeping the weights of the epoch with
+    the best ``score`` (validation AUC; without one, the last epoch) and stopping after ``patience``
+    epochs without a better one. Returns the kept state dict (float32 arrays), the scores, the epoch."""
+    history: list[float] = []
+    best: tuple[float, int, dict[str, Any]] | None = None
+    for epoch in range(model.max_epochs):
+        net.train()
+        for b in rng.permutation(n_batches).tolist():
+            train_batch(b)
+        value = score() if score is not None else float(epoch)
+        history.append(value)
+        if best is None or value > best[0]:
+            best = (value, epoch, copy.deepcopy(net.state_dict()))
+        elif epoch - best[1] >= model.patience:
+            break
+    assert best is not None
+    return {k: v.detach().cpu().numpy().astype(np.float32) for k, v in best[2].items()}, history, best[1]
+
+
+def auc_or_log_loss(ys: list[npt.NDArray[Any]], ps: list[npt.NDArray[Any]]) -> float:
+    """AUC of the held-out answers (minus the log loss if they are all alike)."""
+    y_all, p_all = np.concatenate(ys), np.concatenate(ps).astype(np.float64)
+    if y_all.min() == y_all.max():
+        return -log_loss(y_all, p_all)
+    return auc(y_all, p_all)
+
+
+class DKT(NeuralKT):
     """Deep knowledge tracing: an LSTM over answers with Rasch question embeddings (see module doc).
 
     Hyperparameters: ``embed`` and ``hidden`` sizes, ``dropout`` (on the state read by the output),
@@ -133,12 +462,14 @@ class DKT:
     """
 
     name = "dkt"
-    items_: tuple[str, ...]
-    skills_: tuple[str, ...]
-    weights_: dict[str, npt.NDArray[np.float32]]
-    history_: list[float]
-    best_epoch_: int
-    device_: str
+    label = "DKT"
+    PARAMS = (
+        "embed", "hidden", "dropout", "lr", "reg_item", "batch_size", "window", "features", "max_epochs",
+        "patience", "valid_fraction", "seed", "device", "n_threads",
+    )  # fmt: skip
+    INTS = ("embed", "hidden", "batch_size", "window", "max_epochs", "patience")
+    WEIGHTS = WEIGHT_NAMES
+    OLD_DEFAULTS: ClassVar[dict[str, Any]] = {"features": False}  # stored before the history counts
 
     def __init__(
         self,
@@ -172,110 +503,19 @@ class DKT:
         self.device = device
         self.n_threads = n_threads
 
-    def get_params(self) -> dict[str, Any]:
-        return {
-            "embed": self.embed,
-            "hidden": self.hidden,
-            "dropout": self.dropout,
-            "lr": self.lr,
-            "reg_item": self.reg_item,
-            "batch_size": self.batch_size,
-            "window": self.window,
-            "features": self.features,
-            "max_epochs": self.max_epochs,
-            "patience": self.patience,
-            "valid_fraction": self.valid_fraction,
-            "seed": self.seed,
-            "device": self.device,
-            "n_threads": self.n_threads,
-        }
+    def _state_width(self) -> int:
+        return self.hidden_
 
-    def _validate(self) -> None:
-        problems = [
-            FieldError(k, f"must be an integer >= 1, got {getattr(self, k)!r}")
-            for k in ("embed", "hidden", "batch_size", "window", "max_epochs", "patience")
-            if not (isinstance(getattr(self, k), int) and getattr(self, k) >= 1)
-        ]
-        if not isinstance(self.features, bool):
-            problems.append(FieldError("features", f"must be true or false, got {self.features!r}"))
-        if not 0.0 <= self.dropout < 1.0:
-            problems.append(FieldError("dropout", f"must be in [0, 1), got {self.dropout!r}"))
-        if not self.lr > 0.0:
-            problems.append(FieldError("lr", f"must be > 0, got {self.lr!r}"))
-        if not self.reg_item >= 0.0:
-            problems.append(FieldError("reg_item", f"must be >= 0, got {self.reg_item!r}"))
-        if not 0.0 <= self.valid_fraction < 1.0:
-            problems.append(FieldError("valid_fraction", f"must be in [0, 1), got {self.valid_fraction!r}"))
-        if self.device not in ("auto", "cpu", "cuda"):
-            problems.append(FieldError("device", f"must be 'auto', 'cpu' or 'cuda', got {self.device!r}"))
-        if self.n_threads is not None and not (isinstance(self.n_threads, int) and self.n_threads >= 1):
-            problems.append(
-                FieldError("n_threads", f"must be None or an integer >= 1, got {self.n_threads!r}")
-            )
-        if problems:
-            raise ValidationError("DKT hyperparameters are not valid", problems)
-
-    # -- vocabulary -----------------------------------------------------------------------------
-    def _is_fitted(self) -> bool:
-        return "weights_" in self.__dict__
-
-    def _lookups(self) -> tuple[dict[str, int], dict[str, int]]:
-        cached: tuple[Any, Any, dict[str, int], dict[str, int]] | None = self.__dict__.get("_lookup_cache")
-        if cached is None or cached[0] is not self.items_ or cached[1] is not self.skills_:
-            cached = (
-                self.items_,
-                self.skills_,
-                {v: k + 1 for k, v in enumerate(self.items_)},
-                {v: k + 1 for k, v in enumerate(self.skills_)},
-            )
-            self.__dict__["_lookup_cache"] = cached
-        return cached[2], cached[3]
-
-    def _w(self) -> dict[str, F64]:
-        """The weights as float64 arrays (cached; inference runs in float64)."""
-        cached: tuple[Any, dict[str, F64]] | None = self.__dict__.get("_w64_cache")
-        if cached is None or cached[0] is not self.weights_:
-            w = {k: v.astype(np.float64) for k, v in self.weights_.items()}
-            w["item_mu"] = w["item_mu"][:, 0].copy()
-            w["item_bias"] = w["item_bias"][:, 0].copy()
-            w["out_w"] = w["out_w"][0].copy()
-            w["b"] = w["b_ih"] + w["b_hh"]
-            w["w_ih_t"] = np.ascontiguousarray(w["w_ih"].T)
-            w["w_hh_t"] = np.ascontiguousarray(w["w_hh"].T)
-            w["hid_h_t"] = np.ascontiguousarray(w["hid_w"][:, : self.hidden_].T)
-            d = w["skill"].shape[1]
-            w["hid_q_t"] = np.ascontiguousarray(w["hid_w"][:, self.hidden_ : self.hidden_ + d].T)
-            w["hid_f_t"] = np.ascontiguousarray(w["hid_w"][:, self.hidden_ + d :].T)
-            cached = (self.weights_, w)
-            self.__dict__["_w64_cache"] = cached
-        return cached[1]
+    def _prepare(self, w: dict[str, F64]) -> None:
+        w["b"] = w["b_ih"] + w["b_hh"]
+        w["w_ih_t"] = np.ascontiguousarray(w["w_ih"].T)
+        w["w_hh_t"] = np.ascontiguousarray(w["w_hh"].T)
 
     @property
     def hidden_(self) -> int:
         return int(self.weights_["w_hh"].shape[1])
 
     # -- NumPy inference ------------------------------------------------------------------------
-    def _embed(self, item: I64, skills: I64, y: I64 | None) -> tuple[F64, F64 | None]:
-        """Question embeddings ``q`` (n, d) and, with answers ``y``, LSTM inputs ``x`` (n, d)."""
-        w = self._w()
-        mask = (skills > 0).astype(np.float64)
-        cnt = np.maximum(mask.sum(axis=1), 1.0)[:, None]
-        q = w["skill"][skills].sum(axis=1) / cnt + w["item_mu"][item][:, None] * (
-            w["skill_var"][skills].sum(axis=1) / cnt
-        )
-        if y is None:
-            return q, None
-        inter = (w["inter"][skills * 2 + y[:, None]] * mask[:, :, None]).sum(axis=1) / cnt
-        return q, q + inter
-
-    def _readout(self, h_prev: F64, q: F64, f: F64, item: I64) -> F64:
-        w = self._w()
-        hid = h_prev @ w["hid_h_t"] + q @ w["hid_q_t"] + w["hid_b"]
-        if self.features:
-            hid += f @ w["hid_f_t"]
-        hid = np.maximum(hid, 0.0)
-        return _sigmoid(hid @ w["out_w"] + w["out_b"][0] + w["item_bias"][item])
-
     def _lstm_step(self, g: F64, c: F64) -> tuple[F64, F64]:
         """One LSTM step from pre-activations ``g`` (.., 4H), PyTorch's gate order i, f, g, o."""
         hd = self.hidden_
@@ -288,8 +528,7 @@ class DKT:
 
     def predict_proba(self, attempts: AttemptTable) -> F64:
         """P(correct) of each row from the same learner's earlier rows (NumPy; no PyTorch needed)."""
-        if not self._is_fitted():
-            raise NotFittedError("DKT is not fitted yet: call fit(attempts) first")
+        self._check_fitted()
         check_sorted(attempts)
         n = len(attempts)
         if n == 0:
@@ -320,149 +559,102 @@ class DKT:
         size = self.hidden_ if self._is_fitted() else self.hidden
         return {"model": self.name, "h": [0.0] * size, "c": [0.0] * size, "n": 0, "right": 0, "skills": {}}
 
-    def _attempt_codes(self, item: str, skills: tuple[str, ...]) -> tuple[I64, I64]:
-        lookup_i, lookup_s = self._lookups()
-        codes = [lookup_s.get(s, 0) for s in skills[:MAX_SKILLS_PER_ROW]] or [0]
-        return np.array([lookup_i.get(item, 0)], dtype=np.int64), np.array([codes], dtype=np.int64)
-
-    def _state_arrays(self, state: LearnerState) -> tuple[F64, F64]:
-        return np.asarray(state["h"], dtype=np.float64), np.asarray(state["c"], dtype=np.float64)
-
-    def p_item(self, state: LearnerState, item: str, skills: tuple[str, ...]) -> float:
-        """P(correct) on ``item`` (tagged ``skills``) now: what ``predict_proba`` gives that row."""
-        self._check_fitted()
-        item_ix, skill_ix = self._attempt_codes(item, skills)
-        q, _ = self._embed(item_ix, skill_ix, None)
-        h, _ = self._state_arrays(state)
-        return float(self._readout(h[None, :], q, state_features(state, [tuple(skills)]), item_ix)[0])
+    def _p_rows(self, state: LearnerState, item: I64, skills: I64, names: list[tuple[str, ...]]) -> F64:
+        q, _ = self._embed(item, skills, None)
+        h = np.asarray(state["h"], dtype=np.float64)
+        return self._readout(
+            np.broadcast_to(h, (len(item), h.shape[0])), q, state_features(state, names), item
+        )
 
     def update(self, state: LearnerState, attempt: Attempt) -> LearnerState:
         """A new state with ``attempt`` read by the LSTM (input left unchanged)."""
         self._check_fitted()
         w = self._w()
-        item_ix, skill_ix = self._attempt_codes(attempt.item, attempt.skills)
-        _, x = self._embed(item_ix, skill_ix, np.array([int(attempt.correct)], dtype=np.int64))
+        item_ix, skill_ix = self._codes(attempt.item, attempt.skills)
+        y = np.array([int(attempt.correct)], dtype=np.int64)
+        _, x = self._embed(np.array([item_ix]), np.array([skill_ix], dtype=np.int64), y)
         assert x is not None
-        h, c = self._state_arrays(state)
+        h, c = np.asarray(state["h"], dtype=np.float64), np.asarray(state["c"], dtype=np.float64)
         h, c = self._lstm_step(x[0] @ w["w_ih_t"] + w["b"] + h @ w["w_hh_t"], c)
-        skills: dict[str, Any] = dict(state.get("skills", {}))
-        at = attempt.at.isoformat()
-        for code in dict.fromkeys(attempt.skills):
-            prev = skills.get(code)
-            skills[code] = {
-                "n": (int(prev["n"]) if prev else 0) + 1,
-                "c": (int(prev["c"]) if prev else 0) + int(attempt.correct),
-                "last_at": at,
-            }
-        return {
-            **state,
-            "model": self.name,
-            "h": h.tolist(),
-            "c": c.tolist(),
-            "n": int(state.get("n", 0)) + 1,
-            "right": int(state.get("right", 0)) + int(attempt.correct),
-            "skills": skills,
+        return {**self._counted(state, attempt), "h": h.tolist(), "c": c.tolist()}
+
+    # -- training and serialisation -------------------------------------------------------------
+    def _train(
+        self,
+        torch: Any,
+        rows: _Rows,
+        feats: F64,
+        sizes: tuple[int, int],
+        train: I64,
+        valid: I64,
+        rng: np.random.Generator,
+    ) -> tuple[dict[str, npt.NDArray[np.float32]], list[float], int, str]:
+        """Adam with early stopping on the ``valid`` learners' AUC (without any: the last epoch)."""
+        dev = device_for(torch, self.device)
+        d, hd = self.embed, self.hidden
+        net = _net(torch, sizes[0], sizes[1], d, hd, feats.shape[1])
+        _init_weights(torch, net, rng, d, hd, _item_log_odds(rows, train, sizes[0]))
+        net.to(dev)
+        opt = torch.optim.Adam(net.parameters(), lr=self.lr)
+        gen = torch.Generator(device=dev)
+        gen.manual_seed(int(rng.integers(0, 2**62)))
+
+        def tensors(batch: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
+            return tuple(torch.from_numpy(a).to(dev) for a in batch)
+
+        train_batches = [tensors(b) for b in _batches(rows, feats, train, self.batch_size)]
+        valid_batches = [tensors(b) for b in _batches(rows, feats, valid, 256)]
+        keep = 1.0 - self.dropout
+
+        def train_batch(b: int) -> None:
+            item, skills, y, f, mask = train_batches[b]
+            state = None
+            for t0 in range(0, item.shape[1], self.window):
+                sl = slice(t0, t0 + self.window)
+                m = mask[:, sl]
+                if not bool(m.any()):
+                    break
+                drop = None
+                if self.dropout > 0.0:
+                    shape = (item.shape[0], m.shape[1], hd)
+                    drop = (torch.rand(shape, generator=gen, device=dev) < keep).to(torch.float32) / keep
+                logit, state, penalty = net(item[:, sl], skills[:, sl], y[:, sl], f[:, sl], state, drop)
+                state = (state[0].detach(), state[1].detach())
+                loss = (
+                    torch.nn.functional.binary_cross_entropy_with_logits(
+                        logit[m], y[:, sl][m].to(torch.float32)
+                    )
+                    + self.reg_item * penalty[m].mean()
+                )
+                step(torch, net, opt, loss)
+
+        def score() -> float:
+            return _valid_score(torch, net, valid_batches)
+
+        sd, history, best_epoch = early_stopping(
+            self, net, len(train_batches), train_batch, score if len(valid) else None, rng
+        )
+        weights = {
+            "skill": sd["skill.weight"],
+            "skill_var": sd["skill_var.weight"],
+            "inter": sd["inter.weight"],
+            "item_mu": sd["item_mu.weight"],
+            "item_bias": sd["item_bias.weight"],
+            "w_ih": sd["lstm.weight_ih_l0"],
+            "w_hh": sd["lstm.weight_hh_l0"],
+            "b_ih": sd["lstm.bias_ih_l0"],
+            "b_hh": sd["lstm.bias_hh_l0"],
+            "hid_w": sd["hid.weight"],
+            "hid_b": sd["hid.bias"],
+            "out_w": sd["out.weight"],
+            "out_b": sd["out.bias"],
         }
+        return weights, history, best_epoch, str(dev)
 
-    def p_correct(self, state: LearnerState, skills: tuple[str, ...]) -> float:
-        """P(correct) on an average question tagging ``skills`` (no item difficulty)."""
-        if not skills:
-            return 0.5
-        return self.p_item(state, "", skills)
-
-    def mastery(self, state: LearnerState) -> dict[str, SkillMastery]:
-        out: dict[str, SkillMastery] = {}
-        codes = list(state.get("skills", {}))
-        if not codes:
-            return out
-        self._check_fitted()
-        _, lookup_s = self._lookups()
-        skill_ix = np.array([[lookup_s.get(code, 0)] for code in codes], dtype=np.int64)
-        item_ix = np.zeros(len(codes), dtype=np.int64)
-        q, _ = self._embed(item_ix, skill_ix, None)
-        h, _ = self._state_arrays(state)
-        f = state_features(state, [(code,) for code in codes])
-        ps = self._readout(np.broadcast_to(h, (len(codes), h.shape[0])), q, f, item_ix)
-        for code, p in zip(codes, ps.tolist(), strict=True):
-            n = int(state["skills"][code]["n"])
-            low, high = mastery_interval(p, n)
-            out[code] = SkillMastery(p, min(low, p), max(high, p), n)
-        return out
-
-    def _check_fitted(self) -> None:
-        if not self._is_fitted():
-            raise NotFittedError("DKT is not fitted yet: call fit(attempts) first")
-
-    # -- training (PyTorch) ---------------------------------------------------------------------
-    def fit(self, attempts: AttemptTable) -> Self:
-        """Train the network with early stopping on held-out learners; returns ``self``."""
-        self._validate()
-        check_sorted(attempts)
-        if len(attempts) == 0:
-            raise ValidationError.for_field("attempts", "expected at least one attempt, got an empty table")
-        torch = require_torch()
-        used_items = np.unique(attempts.item)
-        used_skills = np.unique(attempts.skill_indices)
-        items = tuple(attempts.item_names[i] for i in used_items)
-        skills = tuple(attempts.skill_names[s] for s in used_skills)
-        lookups = ({v: k + 1 for k, v in enumerate(items)}, {v: k + 1 for k, v in enumerate(skills)})
-        rows = _Rows(lookups, attempts)
-        feats = history_features(attempts) if self.features else np.zeros((len(attempts), 0))
-        rng = np.random.default_rng(self.seed)
-        learners = np.arange(len(rows.starts))
-        n_valid = round(self.valid_fraction * len(learners)) if len(learners) > 1 else 0
-        perm = rng.permutation(len(learners))
-        valid, train = np.sort(perm[:n_valid]), np.sort(perm[n_valid:])
-        old_threads = torch.get_num_threads()
-        if self.n_threads is not None:
-            torch.set_num_threads(self.n_threads)
-        try:
-            weights, history, best_epoch, device = _train(
-                self, torch, rows, feats, (len(items), len(skills)), train, valid, rng
-            )
-        finally:
-            torch.set_num_threads(old_threads)
-        self.items_, self.skills_ = items, skills  # set together with the weights: never half-fitted
-        self.weights_ = weights
-        self.history_ = history
-        self.best_epoch_ = best_epoch
-        self.device_ = device
-        return self
-
-    # -- serialisation --------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"model": self.name, "hyperparameters": self.get_params()}
-        if self._is_fitted():
-            out["params"] = {
-                "items": list(self.items_),
-                "skills": list(self.skills_),
-                "weights": {k: _encode_weights(self.weights_[k]) for k in WEIGHT_NAMES},
-            }
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DKT:
-        if data.get("model") != cls.name:
-            raise ValidationError.for_field("model", f"expected 'dkt', got {data.get('model')!r}")
-        # versions stored before the history features existed have no "features" hyperparameter
-        model = cls(**{"features": False, **data.get("hyperparameters", {})})
-        prm = data.get("params")
-        if prm:
-            weights = prm.get("weights", {})
-            missing = [k for k in WEIGHT_NAMES if k not in weights]
-            if missing:
-                raise ValidationError.for_field("params.weights", f"missing {', '.join(missing)}")
-            model.items_ = tuple(str(v) for v in prm["items"])
-            model.skills_ = tuple(str(v) for v in prm["skills"])
-            model.weights_ = {k: _decode_weights(k, weights[k]) for k in WEIGHT_NAMES}
-            if model.weights_["item_mu"].shape[0] != len(model.items_) + 1:
-                raise ValidationError.for_field("params.weights.item_mu", "does not match the item list")
-            if model.weights_["skill"].shape[0] != len(model.skills_) + 1:
-                raise ValidationError.for_field("params.weights.skill", "does not match the skill list")
-            width = model.weights_["w_hh"].shape[1] + model.weights_["skill"].shape[1]
-            if model.weights_["hid_w"].shape[1] != width + (N_FEATURES if model.features else 0):
-                raise ValidationError.for_field("params.weights.hid_w", "does not match the features setting")
-        return model
+    def _check_shapes(self) -> None:
+        width = self.weights_["w_hh"].shape[1] + self.weights_["skill"].shape[1]
+        if self.weights_["hid_w"].shape[1] != width + (N_FEATURES if self.features else 0):
+            raise ValidationError.for_field("params.weights.hid_w", "does not match the features setting")
 
 
 # -- the PyTorch side (only reached from fit) -----------------------------------------------------
@@ -568,89 +760,6 @@ def _batches(rows: _Rows, feats: F64, learners: I64, batch_size: int) -> list[tu
     return out
 
 
-def _train(
-    model: DKT,
-    torch: Any,
-    rows: _Rows,
-    feats: F64,
-    sizes: tuple[int, int],
-    train: I64,
-    valid: I64,
-    rng: np.random.Generator,
-) -> tuple[dict[str, npt.NDArray[np.float32]], list[float], int, str]:
-    """Adam with early stopping on the ``valid`` learners' AUC (without any: the last epoch)."""
-    want_cuda = model.device == "cuda" or (model.device == "auto" and torch.cuda.is_available())
-    if model.device == "cuda" and not torch.cuda.is_available():
-        raise ValidationError.for_field("device", "cuda was asked for but no GPU is available")
-    dev = torch.device("cuda" if want_cuda else "cpu")
-    d, hd = model.embed, model.hidden
-    net = _net(torch, sizes[0], sizes[1], d, hd, feats.shape[1])
-    _init_weights(torch, net, rng, d, hd, _item_log_odds(rows, train, sizes[0]))
-    net.to(dev)
-    opt = torch.optim.Adam(net.parameters(), lr=model.lr)
-    gen = torch.Generator(device=dev)
-    gen.manual_seed(int(rng.integers(0, 2**62)))
-
-    def tensors(batch: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
-        return tuple(torch.from_numpy(a).to(dev) for a in batch)
-
-    train_batches = [tensors(b) for b in _batches(rows, feats, train, model.batch_size)]
-    valid_batches = [tensors(b) for b in _batches(rows, feats, valid, 256)]
-    history: list[float] = []
-    best: tuple[float, int, dict[str, Any]] | None = None
-    keep = 1.0 - model.dropout
-    for epoch in range(model.max_epochs):
-        net.train()
-        for b in rng.permutation(len(train_batches)).tolist():
-            item, skills, y, f, mask = train_batches[b]
-            state = None
-            for t0 in range(0, item.shape[1], model.window):
-                sl = slice(t0, t0 + model.window)
-                m = mask[:, sl]
-                if not bool(m.any()):
-                    break
-                drop = None
-                if model.dropout > 0.0:
-                    shape = (item.shape[0], m.shape[1], hd)
-                    drop = (torch.rand(shape, generator=gen, device=dev) < keep).to(torch.float32) / keep
-                logit, state, penalty = net(item[:, sl], skills[:, sl], y[:, sl], f[:, sl], state, drop)
-                state = (state[0].detach(), state[1].detach())
-                loss = (
-                    torch.nn.functional.binary_cross_entropy_with_logits(
-                        logit[m], y[:, sl][m].to(torch.float32)
-                    )
-                    + model.reg_item * penalty[m].mean()
-                )
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
-                opt.step()
-        score = _valid_score(torch, net, valid_batches) if len(valid) else float(epoch)
-        history.append(score)
-        if best is None or score > best[0]:
-            best = (score, epoch, copy.deepcopy(net.state_dict()))
-        elif epoch - best[1] >= model.patience:
-            break
-    assert best is not None
-    sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in best[2].items()}
-    weights = {
-        "skill": sd["skill.weight"],
-        "skill_var": sd["skill_var.weight"],
-        "inter": sd["inter.weight"],
-        "item_mu": sd["item_mu.weight"],
-        "item_bias": sd["item_bias.weight"],
-        "w_ih": sd["lstm.weight_ih_l0"],
-        "w_hh": sd["lstm.weight_hh_l0"],
-        "b_ih": sd["lstm.bias_ih_l0"],
-        "b_hh": sd["lstm.bias_hh_l0"],
-        "hid_w": sd["hid.weight"],
-        "hid_b": sd["hid.bias"],
-        "out_w": sd["out.weight"],
-        "out_b": sd["out.bias"],
-    }
-    return weights, history, best[1], str(dev)
-
-
 def _valid_score(torch: Any, net: Any, batches: list[tuple[Any, ...]]) -> float:
     """AUC on the held-out learners (minus the log loss if their answers are all alike)."""
     net.eval()
@@ -660,7 +769,4 @@ def _valid_score(torch: Any, net: Any, batches: list[tuple[Any, ...]]) -> float:
             logit, _, _ = net(item, skills, y, f, None, None)
             ys.append(y[mask].cpu().numpy())
             ps.append(torch.sigmoid(logit[mask]).cpu().numpy())
-    y_all, p_all = np.concatenate(ys), np.concatenate(ps).astype(np.float64)
-    if y_all.min() == y_all.max():
-        return -log_loss(y_all, p_all)
-    return auc(y_all, p_all)
+    return auc_or_log_loss(ys, ps)

@@ -6,7 +6,13 @@ Components (each a model of its own, fitted on the same attempts):
 - ``trees``: gradient-boosted trees on dense history features (``_trees.py``), trained with out-of-fold item
   base rates so a row's own answer never leaks into its item's rate;
 - ``bkt``: per-skill BKT (:class:`~learnpath.learner.bkt.BKT`, with forgetting by default);
-- ``elo``: Elo ability tracking (:class:`~learnpath.learner.irt.Elo`).
+- ``elo``: Elo ability tracking (:class:`~learnpath.learner.irt.Elo`);
+- ``deep`` (optional, off by default): a deep model, ``deep="dkt"``
+  (:class:`~learnpath.learner.deep.DKT`) or ``deep="attn"``
+  (:class:`~learnpath.learner.attention.AttentionKT`), built by the registry with ``deep_params`` and seed
+  ``seed + 2``. Fitting it needs PyTorch; using it does not (both have NumPy inference). ``deep="auto"``
+  takes ``dkt`` when PyTorch is installed and ``torch.cuda.is_available()``, else no deep component: the
+  fitted stack records what it used (``deep_``), so a stored version predicts the same on any machine.
 
 Fitting: the training learners are split by a hash of their id into a fitting share and a held-out share
 (``holdout``, deterministic). The components are fitted on the fitting share; the blender (a logistic
@@ -33,18 +39,25 @@ from learnpath.errors import FieldError, NotFittedError, ValidationError
 from learnpath.learner import _irt_kernels as irt_kernels
 from learnpath.learner._features import History, table_history
 from learnpath.learner._trees import TreeEnsemble, dense_features, fit_trees
+from learnpath.learner.attention import AttentionKT
 from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, check_sorted
 from learnpath.learner.bkt import BKT
+from learnpath.learner.deep import DKT
 from learnpath.learner.irt import Elo
 from learnpath.learner.logistic import _BASE_RATE_PRIOR, BestLRPlusWindows, read_mastery
 
-__all__ = ["COMPONENTS", "Stack", "held_out_learners", "subset"]
+__all__ = ["COMPONENTS", "DEEP_CHOICES", "Stack", "held_out_learners", "subset"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 COMPONENTS = ("lr", "trees", "bkt", "elo")
-"""Component names, in the order of the blender's inputs."""
+"""Component names, in the order of the blender's inputs (then ``deep`` when the stack has one)."""
+
+DEEP_CHOICES = ("dkt", "attn", "auto")
+"""Values of the ``deep`` hyperparameter besides ``None`` (no deep component, the default)."""
+
+DeepModel = DKT | AttentionKT
 
 _MIN_HELD_ROWS = 50
 """Fewer held-out rows than this (or only one outcome among them): the blender passes ``lr`` through."""
@@ -117,8 +130,9 @@ class _Parts:
         skill_rate: F64,
         skill_item_rate: F64,
         skill_item_count: F64,
+        deep: DeepModel | None = None,
     ) -> None:
-        self.lr, self.bkt, self.elo, self.trees = lr, bkt, elo, trees
+        self.lr, self.bkt, self.elo, self.trees, self.deep = lr, bkt, elo, trees, deep
         self.item_count = item_count
         self.skill_rate = skill_rate
         self.skill_item_rate = skill_item_rate
@@ -134,7 +148,13 @@ class _Parts:
             "skill_rate": self.skill_rate.tolist(),
             "skill_item_rate": self.skill_item_rate.tolist(),
             "skill_item_count": self.skill_item_count.tolist(),
+            "deep": None if self.deep is None else self.deep.to_dict(),
         }
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The components' names in the order of the blender's inputs."""
+        return COMPONENTS if self.deep is None else (*COMPONENTS, "deep")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> _Parts:
@@ -147,7 +167,20 @@ class _Parts:
             np.asarray(data["skill_rate"], dtype=np.float64),
             np.asarray(data["skill_item_rate"], dtype=np.float64),
             np.asarray(data["skill_item_count"], dtype=np.float64),
+            _load_deep(data.get("deep")),
         )
+
+
+def _load_deep(data: dict[str, Any] | None) -> DeepModel | None:
+    """The deep component from its ``to_dict`` form (``None``: the stack has none)."""
+    if data is None:
+        return None
+    name = data.get("model")
+    if name == DKT.name:
+        return DKT.from_dict(data)
+    if name == AttentionKT.name:
+        return AttentionKT.from_dict(data)
+    raise ValidationError.for_field("params.components.deep.model", f"expected 'dkt' or 'attn', got {name!r}")
 
 
 class Stack:
@@ -156,7 +189,11 @@ class Stack:
     Hyperparameters: ``holdout`` (share of training learners the blender is fitted on), ``seed`` (which
     learners those are), ``refit`` (fit the components again on all learners afterwards), ``blend_C`` (inverse
     L2 strength of the blender), ``bkt_forgets``, and the trees' ``tree_iter``, ``tree_lr``, ``tree_leaves``,
-    ``tree_min_leaf``, ``tree_l2`` and ``tree_folds`` (folds of learners for the out-of-fold item rates).
+    ``tree_min_leaf``, ``tree_l2`` and ``tree_folds`` (folds of learners for the out-of-fold item rates);
+    ``deep`` (``None``, ``"dkt"``, ``"attn"`` or ``"auto"``: a fifth, deep component, see the module doc)
+    and ``deep_params`` (that model's hyperparameters; its ``seed`` is ``seed + 2`` unless given).
+    Learned: ``parts_``, ``blend_coef_``, ``blend_intercept_``, ``held_out_rows_`` and ``deep_`` (the deep
+    model used, ``None`` if none).
     """
 
     name = "best"
@@ -174,6 +211,8 @@ class Stack:
         tree_min_leaf: int = 100,
         tree_l2: float = 1.0,
         tree_folds: int = 5,
+        deep: str | None = None,
+        deep_params: dict[str, Any] | None = None,
     ) -> None:
         self.holdout = holdout
         self.seed = seed
@@ -186,6 +225,8 @@ class Stack:
         self.tree_min_leaf = tree_min_leaf
         self.tree_l2 = tree_l2
         self.tree_folds = tree_folds
+        self.deep = deep
+        self.deep_params = deep_params
 
     def get_params(self) -> dict[str, Any]:
         return {
@@ -200,6 +241,8 @@ class Stack:
             "tree_min_leaf": self.tree_min_leaf,
             "tree_l2": self.tree_l2,
             "tree_folds": self.tree_folds,
+            "deep": self.deep,
+            "deep_params": dict(self.deep_params) if isinstance(self.deep_params, dict) else self.deep_params,
         }
 
     def _validate(self) -> None:
@@ -219,8 +262,35 @@ class Stack:
             problems.append(FieldError("tree_l2", f"must be >= 0, got {self.tree_l2!r}"))
         if not int(self.tree_folds) >= 2:
             problems.append(FieldError("tree_folds", f"must be >= 2, got {self.tree_folds!r}"))
+        if self.deep is not None and self.deep not in DEEP_CHOICES:
+            problems.append(
+                FieldError("deep", f"must be none or one of {', '.join(DEEP_CHOICES)}, got {self.deep!r}")
+            )
+        if self.deep_params is not None and not isinstance(self.deep_params, dict):
+            problems.append(
+                FieldError("deep_params", f"must be a mapping of hyperparameters, got {self.deep_params!r}")
+            )
         if problems:
             raise ValidationError("Stack hyperparameters are not valid", problems)
+
+    def _resolve_deep(self) -> str | None:
+        """Which deep model to fit: ``deep`` itself, or for ``"auto"`` ``dkt`` where a GPU is available."""
+        if self.deep != "auto":
+            return self.deep
+        try:
+            import torch
+        except ImportError:
+            return None
+        return "dkt" if bool(torch.cuda.is_available()) else None
+
+    def _new_deep(self, name: str) -> DeepModel:
+        """A new, unfitted deep component (built by the registry, so a missing PyTorch is a clear error)."""
+        from learnpath.learner.registry import build_model
+
+        params: dict[str, Any] = {"seed": int(self.seed) + 2, **(self.deep_params or {})}
+        model = build_model(name, **params)
+        assert isinstance(model, DKT | AttentionKT)
+        return model
 
     # -- fitting ----------------------------------------------------------------------------------
     def _is_fitted(self) -> bool:
@@ -230,9 +300,10 @@ class Stack:
         if not self._is_fitted():
             raise NotFittedError("Stack is not fitted yet: call fit(attempts) first")
 
-    def _fit_parts(self, table: AttemptTable) -> _Parts:
-        """Fit every component on ``table``: the trees in a second thread while BKT, Best-LR+ and Elo fit here
-        (both release the GIL in their inner loops, so on two cores the fit takes about the longer of the two)."""
+    def _fit_parts(self, table: AttemptTable, deep: str | None = None) -> _Parts:
+        """Fit every component on ``table``: the trees in a second thread while BKT, Best-LR+, Elo and the
+        ``deep`` model (if any) fit here (both threads release the GIL in their inner loops, so on two cores
+        the fit takes about the longer of the two)."""
         from concurrent.futures import ThreadPoolExecutor
 
         lr = BestLRPlusWindows()
@@ -241,6 +312,7 @@ class Stack:
             bkt = BKT(forgets=bool(self.bkt_forgets), rng=int(self.seed)).fit(table)
             lr.fit(table, bkt=bkt)
             elo = Elo().fit(table)
+            deep_model = None if deep is None else self._new_deep(deep).fit(table)
             trees, skill_rate = grown.result()
         n_items, n_skills = len(lr.items_), len(lr.skills_)
         n_i = np.bincount(table.item, minlength=n_items).astype(np.float64)
@@ -254,7 +326,7 @@ class Stack:
             has > 0, np.bincount(pairs[0], weights=item_p[pairs[1]], minlength=n_skills) / k_s, lr.base_rate_
         )
         skill_item_count = np.bincount(pairs[0], weights=n_i[pairs[1]], minlength=n_skills) / k_s
-        return _Parts(lr, bkt, elo, trees, n_i, skill_rate, skill_item_rate, skill_item_count)
+        return _Parts(lr, bkt, elo, trees, n_i, skill_rate, skill_item_rate, skill_item_count, deep_model)
 
     def _fit_trees(self, table: AttemptTable, lr: BestLRPlusWindows) -> tuple[TreeEnsemble, F64]:
         """The boosted trees on dense history features (with out-of-fold item rates), and each skill's rate."""
@@ -300,6 +372,9 @@ class Stack:
         check_sorted(attempts)
         if len(attempts) == 0 or np.unique(attempts.correct).shape[0] < 2:
             raise ValidationError.for_field("attempts", "need both right and wrong answers to fit")
+        deep = self._resolve_deep()
+        if deep is not None:
+            self._new_deep(deep)  # a missing PyTorch or a bad deep_params is an error now, before any fitting
         held = held_out_learners(attempts.learner, float(self.holdout), int(self.seed))
         fit_part = subset(attempts, ~held)
         usable = (
@@ -308,7 +383,7 @@ class Stack:
             and np.unique(fit_part.correct).shape[0] == 2
         )
         if usable:
-            self.parts_ = self._fit_parts(fit_part)
+            self.parts_ = self._fit_parts(fit_part, deep)
             held_part = subset(attempts, held)
             x = self._blend_inputs(held_part)
             blender = LogisticRegression(C=float(self.blend_C), max_iter=1000, tol=1e-6)
@@ -317,13 +392,14 @@ class Stack:
             self.blend_intercept_ = float(blender.intercept_[0])
             self.held_out_rows_ = int(held.sum())
             if self.refit:
-                self.parts_ = self._fit_parts(attempts)
+                self.parts_ = self._fit_parts(attempts, deep)
         else:  # too little held-out evidence to weigh the components: Best-LR+ alone
-            self.parts_ = self._fit_parts(attempts)
-            self.blend_coef_ = np.zeros(_n_inputs())
+            self.parts_ = self._fit_parts(attempts, deep)
+            self.blend_coef_ = np.zeros(_n_inputs(len(self.parts_.names)))
             self.blend_coef_[0] = 1.0
             self.blend_intercept_ = 0.0
             self.held_out_rows_ = 0
+        self.deep_ = deep
         return self
 
     # -- batch ------------------------------------------------------------------------------------
@@ -334,7 +410,10 @@ class Stack:
         z_trees = self._tree_logit(h, item, pair_skill)
         z_bkt = _logit(parts.bkt.predict_proba(table))
         z_elo = _logit(parts.elo.predict_proba(table))
-        return _assemble(np.column_stack([z_lr, z_trees, z_bkt, z_elo]), h, len(table))
+        z = [z_lr, z_trees, z_bkt, z_elo]
+        if parts.deep is not None:
+            z.append(_logit(parts.deep.predict_proba(table)))
+        return _assemble(np.column_stack(z), h, len(table))
 
     def _tree_logit(self, h: History, item: I64, pair_skill: I64) -> F64:
         parts = self.parts_
@@ -355,30 +434,36 @@ class Stack:
         """Each component's own P(correct) of each row (for reading how the blend uses them)."""
         self._check_fitted()
         x = self._blend_inputs(attempts)
-        return {name: 1.0 / (1.0 + np.exp(-x[:, j])) for j, name in enumerate(COMPONENTS)}
+        return {name: 1.0 / (1.0 + np.exp(-x[:, j])) for j, name in enumerate(self.parts_.names)}
 
     # -- online -----------------------------------------------------------------------------------
     def init_state(self) -> LearnerState:
         self._check_fitted()
         p = self.parts_
-        return {
+        state: LearnerState = {
             "model": self.name,
             "lr": p.lr.init_state(),
             "bkt": p.bkt.init_state(),
             "elo": p.elo.init_state(),
         }
+        if p.deep is not None:
+            state["deep"] = p.deep.init_state()
+        return state
 
     def update(self, state: LearnerState, attempt: Attempt) -> LearnerState:
         """A new state with ``attempt`` added to every component's state; ``state`` is left as it was."""
         self._check_fitted()
         p = self.parts_
-        return {
+        new: LearnerState = {
             **state,
             "model": self.name,
             "lr": p.lr.update(state.get("lr") or p.lr.init_state(), attempt),
             "bkt": p.bkt.update(state.get("bkt") or p.bkt.init_state(), attempt),
             "elo": p.elo.update(state.get("elo") or p.elo.init_state(), attempt),
         }
+        if p.deep is not None:
+            new["deep"] = p.deep.update(state.get("deep") or p.deep.init_state(), attempt)
+        return new
 
     def p_correct(
         self,
@@ -418,7 +503,16 @@ class Stack:
         else:
             p_elo = elo.p_correct(elo_state, skills)
         z_elo = float(_logit(np.array([p_elo]))[0])
-        x = _assemble(np.array([[z_lr, z_trees, z_bkt, z_elo]]), h, 1)
+        z = [z_lr, z_trees, z_bkt, z_elo]
+        if parts.deep is not None:
+            deep_state = state.get("deep") or parts.deep.init_state()
+            p_deep = (
+                parts.deep.p_item(deep_state, item, skills)
+                if item is not None
+                else parts.deep.p_correct(deep_state, skills)
+            )
+            z.append(float(_logit(np.array([p_deep]))[0]))
+        x = _assemble(np.array([z]), h, 1)
         return _sigmoid(float(x[0] @ self.blend_coef_) + self.blend_intercept_)
 
     def _average_item_tree_logit(self, h: History, pair_skill: I64, known: I64) -> float:
@@ -465,15 +559,17 @@ class Stack:
             model.blend_coef_ = np.asarray(prm["blend_coef"], dtype=np.float64)
             model.blend_intercept_ = float(prm["blend_intercept"])
             model.held_out_rows_ = int(prm["held_out_rows"])
-            if model.blend_coef_.shape[0] != _n_inputs():
+            model.deep_ = None if model.parts_.deep is None else model.parts_.deep.name
+            want = _n_inputs(len(model.parts_.names))
+            if model.blend_coef_.shape[0] != want:
                 raise ValidationError.for_field(
-                    "params.blend_coef", f"expected {_n_inputs()} weights, got {model.blend_coef_.shape[0]}"
+                    "params.blend_coef", f"expected {want} weights, got {model.blend_coef_.shape[0]}"
                 )
         return model
 
 
-def _n_inputs() -> int:
-    k = len(COMPONENTS)
+def _n_inputs(k: int = len(COMPONENTS)) -> int:
+    """The blender's input count for ``k`` components."""
     return k + 2 + k
 
 

@@ -31,7 +31,7 @@ from learnpath.core.mastery import MASTERED_AT
 from learnpath.errors import FieldError, NotFoundError, ValidationError
 from learnpath.orchestrate.rotation import need_after_flipped
 from learnpath.service.access import Actor, require_class, require_learner, require_role
-from learnpath.service.assignments import AssignmentView, assignment_view
+from learnpath.service.assignments import AssignmentView, assignment_learner_ids, assignment_view
 from learnpath.service.catalog import item_from_row
 from learnpath.service.context import ServiceContext
 from learnpath.service.groups import GroupView, check_members, list_groups
@@ -231,16 +231,6 @@ def record_view(
 # -- the state of one assignment --------------------------------------------------------------------------
 
 
-def _target_ids(session: Session, a: Assignment) -> list[int]:
-    if a.learner_id is not None:
-        return [a.learner_id]
-    if a.group_id is not None:
-        query = select(ClassGroupMember.learner_id).where(ClassGroupMember.group_id == a.group_id)
-    else:
-        query = select(ClassLearner.learner_id).where(ClassLearner.class_id == a.class_id)
-    return sorted(session.scalars(query))
-
-
 def _first_answers(
     session: Session, learner_ids: Sequence[int], item_ids: Sequence[int], since: datetime
 ) -> dict[tuple[int, int], bool]:
@@ -358,7 +348,7 @@ def assignment_status(ctx: ServiceContext, actor: Actor, assignment_id: int) -> 
     """Per learner of the target: watched, check answered and passed, done (the teacher's before-class view)."""
     with ctx.unit() as session:
         a = _require_assignment(session, actor, assignment_id)
-        learners = _statuses(session, a, _target_ids(session, a))
+        learners = _statuses(session, a, assignment_learner_ids(session, a))
         counts: dict[str, int] = {}
         for s in learners:
             counts[s.state] = counts.get(s.state, 0) + 1
@@ -423,7 +413,7 @@ def open_content_work(session: Session, learner_id: int, content_id: int | None 
 def _own_flipped(session: Session, actor: Actor, assignment_id: int) -> Assignment:
     require_role(actor, "learner")
     a = session.get(Assignment, assignment_id)
-    if a is None or a.work != "flipped" or actor.user_id not in _target_ids(session, a):
+    if a is None or a.work != "flipped" or actor.user_id not in assignment_learner_ids(session, a):
         raise NotFoundError(f"no check with id {assignment_id}")
     return a
 
