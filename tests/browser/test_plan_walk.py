@@ -92,9 +92,20 @@ def test_plan_walk(school_server: Any, chromium: Any, tmp_path: Path) -> None:
     learner.page.get_by_role("link", name="Write a new goal").click()
     learner.page.wait_for_load_state()
     learner.check_a11y("goal form")
-    assert learner.page.locator("h2.grade-head", has_text="above my grade").count() >= 1
+    # no list of every skill: the skill is found by typing its code (htmx), ticked, and stays ticked
+    # through a second search
+    assert learner.page.locator('input[name="goal_skill"]').count() == 0
     learner.page.get_by_label("Name of the goal").fill(GOAL_TITLE)
-    learner.page.locator(f'input[name="goal_skill"][value="{GOAL_SKILL}"]').check()
+    finder = learner.page.get_by_label("Add a skill (optional): type part of its name or code")
+    finder.press_sequentially(GOAL_SKILL, delay=20)
+    box = learner.page.locator(f'#found-new input[name="goal_skill"][value="{GOAL_SKILL}"]')
+    box.wait_for()
+    box.check()
+    learner.check_a11y("goal form (skill found)")
+    finder.fill("")
+    finder.press_sequentially("fraction", delay=20)
+    learner.page.locator(f'#found-new input[name="goal_skill"][value="{GOAL_SKILL}"][checked]').wait_for()
+    assert box.is_checked() and box.count() == 1
     first_date = date.today() + timedelta(days=60)
     learner.page.get_by_label("By when? (optional)").fill(first_date.isoformat())
     learner.page.get_by_role("button", name="Save and ask everyone to agree").click()
@@ -102,6 +113,16 @@ def test_plan_walk(school_server: Any, chromium: Any, tmp_path: Path) -> None:
     card = _goal_card(learner)
     assert "Waiting for a yes" in card.inner_text() and "Above my grade" in card.inner_text()
     learner.check_a11y("learner plan (proposed)")
+    # "Change the goal": skills to add are found by typing (htmx), not picked from a list of every skill
+    card.locator("summary", has_text="Change the goal").click()
+    finder = card.get_by_label("Add a skill (optional): type part of its name or code")
+    assert card.locator('input[name="goal_skill"]:not([checked])').count() == 0
+    finder.press_sequentially("a", delay=50)
+    found = card.locator('.skill-matches input[name="goal_skill"]')
+    found.first.wait_for()
+    assert 1 <= found.count() <= 20 and learner.page.locator("html").count() == 1
+    learner.check_a11y("learner plan (finding a skill to add)")
+    card.locator("summary", has_text="Change the goal").click()
     learner.page.screenshot(path=str(walk.SHOTS / "learnpath-plan-learner.png"), full_page=True)
 
     # teacher1 hears of it through the bell, and approves with a comment

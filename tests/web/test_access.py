@@ -180,12 +180,16 @@ ROUTES: list[tuple[str, str, str | None, Expect]] = [
     # flows: tests/web/test_plan_pages.py
     ("GET", "/learners/{learner_id}/plan", "learner", _learner_pages),
     ("GET", "/learners/{learner_id}/plan/new", "learner", _plan_drafts(200)),
+    # the skill search of the new-goal form (no q: the form, no matches)
+    ("GET", "/learners/{learner_id}/plan/skills", "learner", _plan_drafts(200)),
     ("POST", "/learners/{learner_id}/plan/goals", "learner", _plan_drafts(303)),
     ("POST", "/learners/{learner_id}/plan/settings", "learner", _goal_posts(("teacher", "admin"), 303)),
     ("POST", "/goals/{goal_id}/decision", "goal", _goal_posts(("teacher", "admin", "family"), 422)),
     ("POST", "/goals/{goal_id}/comment", "goal", _goal_posts(("learner", "teacher", "admin", "family"), 422)),
     ("POST", "/goals/{goal_id}/propose", "goal", _goal_posts(("learner", "teacher", "admin"), 422)),
     ("POST", "/goals/{goal_id}/revise", "goal", _goal_posts(("learner", "teacher", "admin"), 422)),
+    # the skill search of a goal's change form (the matrix sends no q: the plan page, no matches)
+    ("GET", "/goals/{goal_id}/skills", "goal", _goal_posts(("learner", "teacher", "admin"), 200)),
     ("POST", "/goals/{goal_id}/state", "goal", _goal_posts(("teacher", "admin"), 422)),
     (
         "POST",

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
-from learnpath.service import plans
+from learnpath.errors import PermissionDeniedError, ValidationError
+from learnpath.service import plans, skill_search
 from learnpath.service.access import Actor
+from learnpath.service.content import SkillSpec, add_skills
 from learnpath.service.roster import link_family
 from learnpath.storage.tables import User
 from learnpath.testing.school import TinySchool
@@ -31,7 +34,7 @@ def test_three_way_agreement_through_the_pages(browser_for: Browser, school: Tin
     lid = school.ids["learner1"]
     learner, teacher, family = browser_for("learner1"), browser_for("teacher1"), browser_for("family1")
     form = learner.get(f"/learners/{lid}/plan/new")
-    assert form.status_code == 200 and 'name="goal_skill" value="MUL"' in form.text
+    assert form.status_code == 200 and f'action="/learners/{lid}/plan/skills"' in form.text
     # a bad date comes back on the form with the field marked, nothing saved
     assert (
         _post(learner, f"/learners/{lid}/plan/goals", form.text, web, goal_skill="MUL", target_date="soon")
@@ -167,10 +170,11 @@ def test_the_skills_of_a_proposed_goal_are_changed_on_the_plan_page(
     tpage = teacher.get(f"/learners/{lid}/plan")
     assert _post(teacher, f"/goals/{gid}/decision", tpage.text, web, decision="approve") == 303
     page = learner.get(f"/learners/{lid}/plan")
-    # the proposed goal has the form: its skill ticked, the others to add, a warning that approvals lapse
+    # the proposed goal has the form: its skill ticked, a search box to add others (no list of every
+    # skill: tests below), a warning that approvals lapse
     assert f'action="/goals/{gid}/revise"' in page.text and "everyone must say yes again" in page.text
     assert 'name="goal_skill" value="ADD" checked' in page.text
-    assert '<option value="MUL">' in page.text and '<option value="ADD">' not in page.text
+    assert f'hx-get="/goals/{gid}/skills"' in page.text and "<option" not in page.text
     # families see no form; unticking every skill is refused and changes nothing
     assert f'action="/goals/{gid}/revise"' not in family.get(f"/learners/{lid}/plan").text
     assert _post(family, f"/goals/{gid}/revise", page.text, web, title="X", skills_shown="1") == 403
@@ -202,3 +206,135 @@ def test_the_skills_of_a_proposed_goal_are_changed_on_the_plan_page(
         me = Actor.of(s.get(User, lid))
     goal = plans.plan_view(ctx, me, lid).goals[0]
     assert goal.state == "draft" and [c for c, _, _ in goal.skills] == ["MUL"] and goal.pending == []
+
+
+def test_new_goal_skills_are_searched_not_listed(
+    browser_for: Browser, school: TinySchool, web: object
+) -> None:
+    lid = school.ids["learner1"]
+    learner, family, teacher = browser_for("learner1"), browser_for("family1"), browser_for("teacher1")
+    form = learner.get(f"/learners/{lid}/plan/new")
+    # by default no skill is listed: the form has a search box instead
+    assert form.status_code == 200 and 'name="goal_skill"' not in form.text
+    assert f'<form id="find-skills" method="get" action="/learners/{lid}/plan/skills">' in form.text
+    assert 'form="find-skills"' in form.text
+    # typing (htmx): just the matches, by code or name, any case
+    hx = {"HX-Request": "true"}
+    r = learner.get(f"/learners/{lid}/plan/skills?q=TIMES", headers=hx)
+    assert r.status_code == 200 and "<html" not in r.text and _boxes(r.text) == ["MUL"]
+    assert _boxes(learner.get(f"/learners/{lid}/plan/skills?q=a", headers=hx).text) == ["ADD", "SUB", "MUL"]
+    assert learner.get(f"/learners/{lid}/plan/skills?q=", headers=hx).text.strip() == ""
+    # boxes ticked among earlier matches (htmx sends them) stay ticked and are not offered again
+    r = learner.get(f"/learners/{lid}/plan/skills", params={"q": "a", "goal_skill": "SUB"}, headers=hx)
+    assert 'name="goal_skill" value="SUB" checked' in r.text and _boxes(r.text) == ["ADD", "MUL"]
+    assert learner.get(f"/learners/{lid}/plan/skills?q={'x' * 101}", headers=hx).status_code == 422
+    # without JavaScript: the new-goal form with the matches in it; ticked skills stay ticked, not offered
+    r = learner.get(f"/learners/{lid}/plan/skills", params={"q": "a", "goal_skill": "ADD"})
+    assert "<html" in r.text and 'value="a"' in r.text and f'action="/learners/{lid}/plan/goals"' in r.text
+    assert 'name="goal_skill" value="ADD" checked' in r.text and _boxes(r.text) == ["SUB", "MUL"]
+    assert 'name="goal_skill" value="ADD" type="hidden"' in r.text
+    # a validation error keeps the ticked skills ticked (and lists only them)
+    r = learner.post(
+        f"/learners/{lid}/plan/goals",
+        data={"csrf_token": web.csrf_of(form.text), "goal_skill": ["MUL", "SUB"], "target_date": "soon"},  # type: ignore[attr-defined]
+    )
+    assert r.status_code == 422
+    assert 'value="SUB" checked' in r.text and 'value="MUL" checked' in r.text and _boxes(r.text) == []
+    assert 'value="ADD"' not in r.text
+    # families draft no goals (403); another school's learner is not there (404); teachers may search
+    assert family.get(f"/learners/{lid}/plan/skills?q=sub", headers=hx).status_code == 403
+    other = school.ids["learner_other"]
+    assert teacher.get(f"/learners/{other}/plan/skills?q=sub", headers=hx).status_code == 404
+    assert learner.get(f"/learners/{other}/plan/skills?q=sub").status_code == 404
+    assert _boxes(teacher.get(f"/learners/{lid}/plan/skills?q=sub", headers=hx).text) == ["SUB"]
+
+
+def _boxes(html: str) -> list[str]:
+    """Codes of the unticked skill boxes (skills offered to add), in page order."""
+    return re.findall(r'name="goal_skill" value="([^"]+)">', html)
+
+
+def test_skills_to_add_are_searched_not_listed(browser_for: Browser, school: TinySchool, web: object) -> None:
+    lid = school.ids["learner1"]
+    learner, family, teacher = browser_for("learner1"), browser_for("family1"), browser_for("teacher1")
+    form = learner.get(f"/learners/{lid}/plan/new")
+    _post(learner, f"/learners/{lid}/plan/goals", form.text, web, goal_skill="ADD", title="Sums")
+    [gid] = _goal_ids(learner.get(f"/learners/{lid}/plan").text)
+    page = learner.get(f"/learners/{lid}/plan")
+    # by default no skill is offered: not one of the school's other skills is on the page
+    assert _boxes(page.text) == [] and "<option" not in page.text
+    assert 'value="SUB"' not in page.text and 'value="MUL"' not in page.text
+    assert f'<form id="find-{gid}" method="get" action="/goals/{gid}/skills' in page.text
+    assert f'form="find-{gid}"' in page.text
+    # typing (htmx): just the matches, by code or name, any case; the goal's own skill is not offered
+    hx = {"HX-Request": "true"}
+    r = learner.get(f"/goals/{gid}/skills?q=TIMES", headers=hx)
+    assert r.status_code == 200 and "<html" not in r.text and _boxes(r.text) == ["MUL"]
+    assert _boxes(learner.get(f"/goals/{gid}/skills?q=sub", headers=hx).text) == ["SUB"]
+    assert _boxes(learner.get(f"/goals/{gid}/skills?q=a", headers=hx).text) == ["SUB", "MUL"]
+    r = learner.get(f"/goals/{gid}/skills?q=add", headers=hx)
+    assert _boxes(r.text) == [] and "No skill matches that search." in r.text
+    assert learner.get(f"/goals/{gid}/skills?q=", headers=hx).text.strip() == ""
+    assert learner.get(f"/goals/{gid}/skills?q={'x' * 101}", headers=hx).status_code == 422
+    # without JavaScript: the whole plan page, the goal's form open with the matches in it
+    r = learner.get(f"/goals/{gid}/skills?q=times")
+    assert "<html" in r.text and _boxes(r.text) == ["MUL"] and 'value="times"' in r.text
+    assert '<details class="adjust" open>' in r.text
+    # ticking a match and saving adds it
+    data = {"csrf_token": web.csrf_of(r.text), "title": "Sums", "skills_shown": "1", "propose": "0"}  # type: ignore[attr-defined]
+    r = learner.post(
+        f"/goals/{gid}/revise", data={**data, "goal_skill": ["ADD", "MUL"]}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    page = learner.get(f"/learners/{lid}/plan").text
+    assert 'value="ADD" checked' in page and 'value="MUL" checked' in page
+    # families do not change goals (403); another school's learner's goal is not there (404)
+    assert family.get(f"/goals/{gid}/skills?q=sub", headers=hx).status_code == 403
+    ctx = learner.app.state.ctx  # type: ignore[attr-defined]
+    with ctx.unit() as s:
+        other = Actor.of(s.get(User, school.ids["learner_other"]))  # type: ignore[arg-type]
+        other_goal = plans.add_goal_in(s, other, other.user_id, skills=["ADD"])
+    assert teacher.get(f"/goals/{other_goal}/skills?q=sub", headers=hx).status_code == 404
+    assert learner.get(f"/goals/{other_goal}/skills?q=sub").status_code == 404
+    assert teacher.get(f"/goals/{gid}/skills?q=sub", headers=hx).status_code == 200
+
+
+def test_skill_search_shows_at_most_twenty(browser_for: Browser, school: TinySchool, web: object) -> None:
+    ctx = browser_for("learner1").app.state.ctx  # type: ignore[attr-defined]
+    with ctx.unit() as s:
+        extra = [
+            SkillSpec(f"EX{i:02d}", f"Extra skill {i}", f"Habilidad extra {i}", grade=3) for i in range(30)
+        ]
+        add_skills(s, "extra", "Extra", extra, [])
+        me = Actor.of(s.get(User, school.ids["learner1"]))  # type: ignore[arg-type]
+        gid = plans.add_goal_in(s, me, me.user_id, skills=["ADD"])
+    hx = {"HX-Request": "true"}
+    r = browser_for("learner1").get(f"/goals/{gid}/skills?q=extra", headers=hx)
+    assert _boxes(r.text) == [f"EX{i:02d}" for i in range(20)]
+    assert "Only the first 20 are shown" in r.text
+    # a code match comes before name matches; Spanish names are searched and shown in Spanish
+    found = skill_search.goal_skill_matches(ctx, me, gid, "ex29")
+    assert [c for c, _, _ in found.skills] == ["EX29"] and not found.more
+    found = skill_search.goal_skill_matches(ctx, me, gid, "tablas", locale="es")
+    assert found.skills == [("MUL", "Tablas de multiplicar", 2)]
+    with pytest.raises(ValidationError) as err:
+        skill_search.goal_skill_matches(ctx, me, gid, "x" * 101)
+    assert err.value.errors[0].field == "q"
+    with ctx.unit() as s:
+        family = Actor.of(s.get(User, school.ids["family1"]))  # type: ignore[arg-type]
+    with pytest.raises(PermissionDeniedError):
+        skill_search.goal_skill_matches(ctx, family, gid, "ex")
+
+
+def test_rank_matches_order() -> None:
+    rows = [
+        ("AB", "Zeta ab", "", 1),
+        ("XAB", "Ab start", "", 1),
+        ("AB2", "Other", "", 2),
+        ("Q", "has ab", "", 1),
+    ]
+    found, more = skill_search.rank_matches(rows, "ab", frozenset())
+    assert [r[0] for r in found] == ["AB", "AB2", "XAB", "Q"] and not more
+    found, more = skill_search.rank_matches(rows, " AB ", frozenset({"AB"}), limit=2)
+    assert [r[0] for r in found] == ["AB2", "XAB"] and more
+    assert skill_search.rank_matches(rows, "  ", frozenset()) == ([], False)

@@ -87,3 +87,41 @@ def test_the_api_filters_the_same_way(client: TestClient, school: TinySchool, ct
     assert codes(f"/api/v1/learners/{lid}?q=sub") == ["SUB"]
     r = client.get(f"/api/v1/learners/{lid}?show=nope", headers=h)
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "show"
+
+
+def test_the_practice_page_chart_is_focused_too(
+    ctx: ServiceContext, school: TinySchool, browser_for: Browser
+) -> None:
+    lid = school.ids["learner2"]
+    learner = browser_for("learner2")
+    r = learner.get("/learn")
+    # nothing practised and no goal: no skill of the school is drawn, a link shows them all
+    assert r.status_code == 200 and _shown(r.text) == []
+    assert "No skill practised yet, and no goal yet." in r.text
+    assert 'href="/learn?show=all"' in r.text and "Show all 3 skills" in r.text
+    r = learner.get("/learn?show=all")
+    assert _shown(r.text) == ["ADD", "SUB", "MUL"] and 'href="/learn"' in r.text
+    assert "Show only practised skills and goal skills" in r.text
+    # the link keeps the skill being practised
+    r = learner.get("/learn?skill=SUB")
+    assert 'href="/learn?skill=SUB&amp;show=all"' in r.text
+    assert learner.get("/learn?show=some").status_code == 422
+    # practised and goal skills show, in curriculum order (a goal on MUL brings its prerequisite ADD)
+    learning.record_attempt(ctx, _actor(ctx, school, "learner2"), lid, school.ids["SUB-0"], "1")
+    assert _shown(learner.get("/learn").text) == ["SUB"]
+    plans.draft_goal(ctx, _actor(ctx, school, "teacher1"), lid, skills=["MUL"])
+    assert _shown(learner.get("/learn").text) == ["ADD", "SUB", "MUL"]
+
+
+def test_answering_redraws_the_focused_chart(school: TinySchool, browser_for: Browser) -> None:
+    learner = browser_for("learner2")
+    page = learner.get("/learn?skill=ADD").text
+    assert _shown(page) == []
+    item = re.search(r'name="item_id" value="(\d+)"', page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert item and token
+    data = {"item_id": item.group(1), "response": "0", "csrf_token": token.group(1), "skill": "ADD"}
+    r = learner.post("/learn/answer", data=data, headers={"HX-Request": "true"})
+    # the chart swapped in after the answer holds the skill just practised, and only that one
+    assert r.status_code == 200 and 'hx-swap-oob="true"' in r.text and _shown(r.text) == ["ADD"]
+    assert "Show all 3 skills" in r.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import numpy as np
 from fastapi import APIRouter, Form, Request, Response
@@ -24,9 +25,11 @@ from learnpath.web.render import is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 
-def _chart(ctx: Ctx, user: WebUser) -> dict[str, Any]:
-    progress = learning.learner_progress(ctx, user.actor, user.actor.user_id, recent=0)
-    return {"groups": group_by_grade(progress.skills), "progress": progress}
+def _chart(ctx: Ctx, user: WebUser, show: str = "focus") -> dict[str, Any]:
+    """The mastery chart: by default only the skills practised and those on the way to the goals (a
+    school may have hundreds); ``show="all"`` for every skill. ``sel`` feeds the "show all" link."""
+    sel = progress_focus.progress_skills(ctx, user.actor, user.actor.user_id, show=show, recent=0)
+    return {"groups": group_by_grade(sel.progress.skills), "progress": sel.progress, "sel": sel}
 
 
 def _view(request: Request, ctx: Ctx, user: WebUser, item_id: int, item: Item) -> ItemView:
@@ -39,10 +42,12 @@ def _view(request: Request, ctx: Ctx, user: WebUser, item_id: int, item: Item) -
 
 
 @router.get("/learn")
-def learn(request: Request, ctx: Ctx, user: SignedIn, skill: str = "") -> Response:
+def learn(request: Request, ctx: Ctx, user: SignedIn, skill: str = "", show: str = "focus") -> Response:
     """The learner's home: the next-step choices, a practice item (of the picked ``skill``, or the next
-    one chosen for them) with why it was chosen, and mastery per skill."""
+    one chosen for them) with why it was chosen, and mastery per skill (those practised and on the way to
+    the goals; ``show=all`` for every skill)."""
     require_role(user.actor, "learner")
+    chart = _chart(ctx, user, show)  # a bad ``show`` fails before an item is picked
     rng = np.random.default_rng()
     choice: learning.NextItem | None
     if skill.strip():
@@ -64,7 +69,9 @@ def learn(request: Request, ctx: Ctx, user: SignedIn, skill: str = "") -> Respon
             skill_code=choice.skill_code,
         )
         context["resources"] = resources.content_for_skill(ctx, user.actor, choice.skill_code)
-    context.update(_chart(ctx, user))
+    context.update(chart)
+    if skill.strip():  # the "show all" link keeps the skill being practised
+        context["chart_url"] = f"/learn?{urlencode({'skill': skill.strip()[:100]})}"
     return render(request, "learn.html", context, user=user)
 
 

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from learnpath.errors import FieldError, PermissionDeniedError, ValidationError
-from learnpath.service import notifications, paths, plans
+from learnpath.service import notifications, paths, plans, skill_search
 from learnpath.web.deps import Ctx, SignedIn, WebUser, check_csrf, locale_of
 from learnpath.web.plan_words import action_word, notice_text, state_word
-from learnpath.web.render import render
+from learnpath.web.render import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,16 +29,14 @@ def _plan_page(
     *,
     errors: list[str] | None = None,
     error_goal: int | None = None,
+    found: skill_search.SkillMatches | None = None,
     status: int = 200,
 ) -> Response:
     locale = locale_of(request, user)
     view = plans.plan_view(ctx, user.actor, learner_id, locale)
-    editable = view.may_draft and any(
-        g.kind == "skill" and g.state in ("draft", "proposed") for g in view.goals
-    )
     context: dict[str, Any] = {
         "plan": view,
-        "skill_choices": paths.skill_choices(ctx, user.actor, locale) if editable else [],
+        "found": found,
         "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
         "errors": errors or [],
         "error_goal": error_goal,
@@ -57,6 +55,17 @@ def plan_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Re
     return _plan_page(request, ctx, user, learner_id)
 
 
+@router.get("/goals/{goal_id}/skills")
+def goal_skills(request: Request, ctx: Ctx, user: SignedIn, goal_id: int, q: str = "") -> Response:
+    """Skills to add to a goal: at most 20 whose code or name holds ``q``, as tick boxes of the goal's
+    change form. htmx (typing in the box) gets just the list; without JavaScript the plan page comes back
+    with the list in that goal's form."""
+    found = skill_search.goal_skill_matches(ctx, user.actor, goal_id, q, locale_of(request, user))
+    if is_htmx(request):
+        return render(request, "_skill_matches.html", {"found": found}, user=user)
+    return _plan_page(request, ctx, user, found.learner_id, found=found)
+
+
 def _form_page(
     request: Request,
     ctx: Ctx,
@@ -65,16 +74,20 @@ def _form_page(
     values: dict[str, Any],
     errors: list[FieldError],
     status: int = 200,
+    found: skill_search.SkillMatches | None = None,
 ) -> Response:
     locale = locale_of(request, user)
     view = plans.plan_view(ctx, user.actor, learner_id, locale)
     if not view.may_draft:
         raise PermissionDeniedError("the teacher or the learner drafts goals; families approve them")
-    skills = paths.skill_choices(ctx, user.actor, locale)
+    ticked = set(values.get("skills", []))
+    # only the ticked skills are listed (with their grade); others are found with the search box
+    skills = [s for s in paths.skill_choices(ctx, user.actor, locale) if s[0] in ticked] if ticked else []
     context = {
         "plan": view,
         "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
         "skills": skills,
+        "found": found,
         "values": values,
         "errors": {e.field.split("[")[0]: e.message for e in errors},
         "today": ctx.clock().date().isoformat(),
@@ -87,6 +100,23 @@ def new_goal_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -
     """The goal drafting form: a skill goal (skills of any grade) or an interest/project goal."""
     kind = "interest" if request.query_params.get("kind") == "interest" else "skill"
     return _form_page(request, ctx, user, learner_id, {"kind": kind, "skills": []}, [])
+
+
+@router.get("/learners/{learner_id}/plan/skills")
+def new_goal_skills(request: Request, ctx: Ctx, user: SignedIn, learner_id: int, q: str = "") -> Response:
+    """Skills for a new goal: at most 20 whose code or name holds ``q``, as tick boxes of the new-goal form
+    (skills already ticked, sent as ``goal_skill``, are kept ticked and not offered again). htmx gets just
+    the list; without JavaScript the new-goal form comes back with the list in it."""
+    ticked = [v for v in request.query_params.getlist("goal_skill") if v.strip()][:50]
+    found = skill_search.learner_skill_matches(
+        ctx, user.actor, learner_id, q, locale_of(request, user), skip=frozenset(ticked)
+    )
+    if is_htmx(request):
+        # the boxes ticked among the last matches (sent by htmx) stay, ticked, above the new matches
+        kept = [s for s in paths.skill_choices(ctx, user.actor, locale_of(request, user)) if s[0] in ticked]
+        return render(request, "_skill_matches.html", {"found": found, "kept": kept}, user=user)
+    values = {"kind": "skill", "skills": ticked}
+    return _form_page(request, ctx, user, learner_id, values, [], found=found)
 
 
 def _lines(value: Any) -> list[str]:
