@@ -276,6 +276,9 @@ def test_skills_to_add_are_searched_not_listed(browser_for: Browser, school: Tin
     assert _boxes(r.text) == [] and "No skill matches that search." in r.text
     assert learner.get(f"/goals/{gid}/skills?q=", headers=hx).text.strip() == ""
     assert learner.get(f"/goals/{gid}/skills?q={'x' * 101}", headers=hx).status_code == 422
+    # a box ticked among the last matches (sent back by htmx) stays ticked and is not offered again
+    r = learner.get(f"/goals/{gid}/skills?q=a&goal_skill=MUL", headers=hx)
+    assert _boxes(r.text) == ["SUB"] and 'value="MUL" checked' in r.text
     # without JavaScript: the whole plan page, the goal's form open with the matches in it
     r = learner.get(f"/goals/{gid}/skills?q=times")
     assert "<html" in r.text and _boxes(r.text) == ["MUL"] and 'value="times"' in r.text

@@ -67,18 +67,23 @@ def rank_matches(
 
 
 def goal_skill_matches(
-    ctx: ServiceContext, actor: Actor, goal_id: int, query: str, locale: str | None = None
+    ctx: ServiceContext,
+    actor: Actor,
+    goal_id: int,
+    query: str,
+    locale: str | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> SkillMatches:
-    """Skills to add to goal ``goal_id``, for those who may change the learner's goals (others who may see
-    the learner: PermissionDeniedError; anyone else: NotFoundError). A query over :data:`MAX_QUERY`
-    characters: ValidationError naming ``q``."""
+    """Skills to add to goal ``goal_id`` (its own skills and those in ``skip``, already ticked, left out),
+    for those who may change the learner's goals (others who may see the learner: PermissionDeniedError;
+    anyone else: NotFoundError). A query over :data:`MAX_QUERY` characters: ValidationError naming ``q``."""
     q = _checked(query)
     with ctx.unit() as session:
         goal = find_goal(session, actor, goal_id)
         learner = session.get(User, goal.learner_id)
         assert learner is not None
         check_may_draft(session, actor, learner)
-        skip = frozenset(s.code for s in _goal_skill_rows(session, goal_id))
+        skip = skip | frozenset(s.code for s in _goal_skill_rows(session, goal_id))
         skills, more = _matches(session, q, skip, locale or actor.locale)
     return SkillMatches(goal_id, goal.learner_id, q, skills, more)
 

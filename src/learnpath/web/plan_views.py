@@ -60,10 +60,26 @@ def goal_skills(request: Request, ctx: Ctx, user: SignedIn, goal_id: int, q: str
     """Skills to add to a goal: at most 20 whose code or name holds ``q``, as tick boxes of the goal's
     change form. htmx (typing in the box) gets just the list; without JavaScript the plan page comes back
     with the list in that goal's form."""
-    found = skill_search.goal_skill_matches(ctx, user.actor, goal_id, q, locale_of(request, user))
+    ticked = _ticked(request)
+    locale = locale_of(request, user)
+    found = skill_search.goal_skill_matches(ctx, user.actor, goal_id, q, locale, skip=frozenset(ticked))
     if is_htmx(request):
-        return render(request, "_skill_matches.html", {"found": found}, user=user)
+        return _matches_part(request, ctx, user, found, ticked)
     return _plan_page(request, ctx, user, found.learner_id, found=found)
+
+
+def _ticked(request: Request) -> list[str]:
+    """Skills sent as ``goal_skill`` with a search: boxes ticked among the last matches (at most 50)."""
+    return [v for v in request.query_params.getlist("goal_skill") if v.strip()][:50]
+
+
+def _matches_part(
+    request: Request, ctx: Ctx, user: WebUser, found: skill_search.SkillMatches, ticked: list[str]
+) -> Response:
+    """The matches as tick boxes (htmx), with the boxes ticked among the last matches kept, ticked, above."""
+    locale = locale_of(request, user)
+    kept = [s for s in paths.skill_choices(ctx, user.actor, locale) if s[0] in ticked] if ticked else []
+    return render(request, "_skill_matches.html", {"found": found, "kept": kept}, user=user)
 
 
 def _form_page(
@@ -107,14 +123,12 @@ def new_goal_skills(request: Request, ctx: Ctx, user: SignedIn, learner_id: int,
     """Skills for a new goal: at most 20 whose code or name holds ``q``, as tick boxes of the new-goal form
     (skills already ticked, sent as ``goal_skill``, are kept ticked and not offered again). htmx gets just
     the list; without JavaScript the new-goal form comes back with the list in it."""
-    ticked = [v for v in request.query_params.getlist("goal_skill") if v.strip()][:50]
+    ticked = _ticked(request)
     found = skill_search.learner_skill_matches(
         ctx, user.actor, learner_id, q, locale_of(request, user), skip=frozenset(ticked)
     )
     if is_htmx(request):
-        # the boxes ticked among the last matches (sent by htmx) stay, ticked, above the new matches
-        kept = [s for s in paths.skill_choices(ctx, user.actor, locale_of(request, user)) if s[0] in ticked]
-        return render(request, "_skill_matches.html", {"found": found, "kept": kept}, user=user)
+        return _matches_part(request, ctx, user, found, ticked)
     values = {"kind": "skill", "skills": ticked}
     return _form_page(request, ctx, user, learner_id, values, [], found=found)
 
