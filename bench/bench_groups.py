@@ -21,17 +21,15 @@ Two parts:
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 
 import numpy as np
 from _demo import demo_class  # bench/_demo.py (the script folder is on sys.path)
-from _report import BENCHMARKS, write_section  # bench/_report.py (the script folder is on sys.path)
+from _report import run_solver_and_app  # bench/_report.py (the script folder is on sys.path)
 
 from learnpath.orchestrate.grouping import LearnerNeeds, form_groups
 from learnpath.orchestrate.teams import TeamLearner, form_teams
@@ -176,21 +174,8 @@ def report(solver: list[dict[str, object]], app: dict[str, object], command: str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=5, help="random classes per size (default 5)")
-    parser.add_argument("--repeats", type=int, default=5, help="in-app runs (default 5)")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args()
-    solver = solver_rows(args.seeds)
-    app = app_rows(args.repeats)
-    print(app, flush=True)
-    command = ".venv/bin/python bench/bench_groups.py" + "".join(
-        f" {a}" for a in sys.argv[1:] if a != "--no-write"
-    )
-    text = report(solver, app, command)
-    print(text)
-    if not args.no_write:
-        write_section(BENCHMARKS, text)
+    description = (__doc__ or "").split("\n\n")[0]
+    run_solver_and_app("bench_groups.py", description, solver_rows, app_rows, report)
 
 
 if __name__ == "__main__":
