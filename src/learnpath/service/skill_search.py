@@ -8,7 +8,7 @@ match come first, then names that start with the words, then the rest, each in c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +36,9 @@ class SkillMatches:
     """(code, name in the UI language, grade), at most :data:`LIMIT`."""
     more: bool
     """More skills matched than are listed."""
+    kept: list[tuple[str, str, int | None]] = field(default_factory=list)
+    """The ticked skills sent with the search (``skip`` of the caller), (code, name, grade) in curriculum
+    order: the form keeps them ticked above the matches."""
 
 
 def rank_matches(
@@ -83,9 +86,9 @@ def goal_skill_matches(
         learner = session.get(User, goal.learner_id)
         assert learner is not None
         check_may_draft(session, actor, learner)
-        skip = skip | frozenset(s.code for s in _goal_skill_rows(session, goal_id))
-        skills, more = _matches(session, q, skip, locale or actor.locale)
-    return SkillMatches(goal_id, goal.learner_id, q, skills, more)
+        own = frozenset(s.code for s in _goal_skill_rows(session, goal_id))
+        skills, more, kept = _matches(session, q, skip | own, locale or actor.locale, skip)
+    return SkillMatches(goal_id, goal.learner_id, q, skills, more, kept)
 
 
 def learner_skill_matches(
@@ -102,8 +105,8 @@ def learner_skill_matches(
     with ctx.unit() as session:
         learner = require_learner(session, actor, learner_id)
         check_may_draft(session, actor, learner)
-        skills, more = _matches(session, q, skip, locale or actor.locale)
-    return SkillMatches(None, learner_id, q, skills, more)
+        skills, more, kept = _matches(session, q, skip, locale or actor.locale, skip)
+    return SkillMatches(None, learner_id, q, skills, more, kept)
 
 
 def _checked(query: str) -> str:
@@ -114,8 +117,9 @@ def _checked(query: str) -> str:
 
 
 def _matches(
-    session: Session, q: str, skip: frozenset[str], locale: str
-) -> tuple[list[tuple[str, str, int | None]], bool]:
+    session: Session, q: str, skip: frozenset[str], locale: str, keep: frozenset[str]
+) -> tuple[list[tuple[str, str, int | None]], bool, list[tuple[str, str, int | None]]]:
+    """The ranked matches, whether more matched, and the skills in ``keep`` (all from one read)."""
     rows = [
         (c, n, es, g)
         for c, n, es, g in session.execute(
@@ -126,4 +130,8 @@ def _matches(
     ]
     found, more = rank_matches(rows, q, skip)
     es = locale == "es"
-    return [(c, n_es if es and n_es else n, g) for c, n, n_es, g in found], more
+
+    def shown(picked: list[tuple[str, str, str, int | None]]) -> list[tuple[str, str, int | None]]:
+        return [(c, n_es if es and n_es else n, g) for c, n, n_es, g in picked]
+
+    return shown(found), more, shown([r for r in rows if r[0] in keep])

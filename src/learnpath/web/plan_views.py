@@ -3,6 +3,7 @@ commenting and adjusting goals, and the signed-in person's notifications."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -64,22 +65,13 @@ def goal_skills(request: Request, ctx: Ctx, user: SignedIn, goal_id: int, q: str
     locale = locale_of(request, user)
     found = skill_search.goal_skill_matches(ctx, user.actor, goal_id, q, locale, skip=frozenset(ticked))
     if is_htmx(request):
-        return _matches_part(request, ctx, user, found, ticked)
+        return render(request, "_skill_matches.html", {"found": found}, user=user)
     return _plan_page(request, ctx, user, found.learner_id, found=found)
 
 
 def _ticked(request: Request) -> list[str]:
     """Skills sent as ``goal_skill`` with a search: boxes ticked among the last matches (at most 50)."""
     return [v for v in request.query_params.getlist("goal_skill") if v.strip()][:50]
-
-
-def _matches_part(
-    request: Request, ctx: Ctx, user: WebUser, found: skill_search.SkillMatches, ticked: list[str]
-) -> Response:
-    """The matches as tick boxes (htmx), with the boxes ticked among the last matches kept, ticked, above."""
-    locale = locale_of(request, user)
-    kept = [s for s in paths.skill_choices(ctx, user.actor, locale) if s[0] in ticked] if ticked else []
-    return render(request, "_skill_matches.html", {"found": found, "kept": kept}, user=user)
 
 
 def _form_page(
@@ -96,9 +88,12 @@ def _form_page(
     view = plans.plan_view(ctx, user.actor, learner_id, locale)
     if not view.may_draft:
         raise PermissionDeniedError("the teacher or the learner drafts goals; families approve them")
-    ticked = set(values.get("skills", []))
     # only the ticked skills are listed (with their grade); others are found with the search box
-    skills = [s for s in paths.skill_choices(ctx, user.actor, locale) if s[0] in ticked] if ticked else []
+    if found is not None:  # a search read the ticked skills already: the form lists them, not the matches
+        skills, found = found.kept, replace(found, kept=[])
+    else:
+        ticked = set(values.get("skills", []))
+        skills = [s for s in paths.skill_choices(ctx, user.actor, locale) if s[0] in ticked] if ticked else []
     context = {
         "plan": view,
         "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
@@ -128,7 +123,7 @@ def new_goal_skills(request: Request, ctx: Ctx, user: SignedIn, learner_id: int,
         ctx, user.actor, learner_id, q, locale_of(request, user), skip=frozenset(ticked)
     )
     if is_htmx(request):
-        return _matches_part(request, ctx, user, found, ticked)
+        return render(request, "_skill_matches.html", {"found": found}, user=user)
     values = {"kind": "skill", "skills": ticked}
     return _form_page(request, ctx, user, learner_id, values, [], found=found)
 
