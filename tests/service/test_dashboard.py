@@ -170,6 +170,26 @@ def test_csv_parts_escape_formula_cells(ctx: ServiceContext, busy: TinySchool) -
     assert items[0][0] == "item" and any(r[0] == "SUB-0" and r[-1] == "99 (2)" for r in items[1:])
 
 
+def test_columns_past_the_limit_stay_in_the_heatmap_csv(
+    ctx: ServiceContext, busy: TinySchool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page shows at most MAX_COLUMNS skills; the CSV keeps every skill in play (the class page's old
+    table showed every skill, so none of its values may become unreachable)."""
+    teacher = who(busy, "teacher1", "teacher")
+    whole = dashboard.class_dashboard(ctx, teacher, busy.ids["classA"])
+    monkeypatch.setattr(dashboard, "MAX_COLUMNS", 1)
+    d = dashboard.class_dashboard(ctx, teacher, busy.ids["classA"])
+    assert len(d.skills) == 1 and [c.code for c in d.all_skills] == ["ADD", "SUB"] == [
+        c.code for c in whole.all_skills
+    ]
+    assert d.n_skills_in_scope == 2 and whole.skills == whole.all_skills
+    heat = _rows(dashboard.dashboard_csv(ctx, teacher, busy.ids["classA"], "heatmap"))
+    assert heat[0] == ["learner_id", "learner", "ADD", "SUB"]
+    learner1 = next(r for r in heat if r[1] == "Learner1")
+    cell = d.cells[(busy.ids["learner1"], "SUB")]
+    assert cell.p_mastery is not None and learner1[3] == f"{round(cell.p_mastery, 3):g}"
+
+
 @pytest.mark.parametrize(
     ("value", "cell"),
     [

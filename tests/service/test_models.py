@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from typing import Any
 
 import numpy as np
@@ -13,15 +15,17 @@ from sqlalchemy import func, select
 
 from learnpath.errors import ConflictError, PermissionDeniedError, ValidationError
 from learnpath.learner.registry import model_from_dict
-from learnpath.service import learning
+from learnpath.service import learning, models
 from learnpath.service.access import Actor
 from learnpath.service.context import ServiceContext
 from learnpath.service.models import (
     FitReport,
+    candidate_model,
     fit_model,
     is_heldout,
     list_model_versions,
     load_attempts,
+    save_version,
 )
 from learnpath.storage.tables import LearnerStateRow, MasteryRow, ModelVersion, User
 from learnpath.testing.practice import add_practice
@@ -202,6 +206,54 @@ def test_a_swap_by_another_fit_meanwhile_is_a_conflict(ctx: ServiceContext, prac
     with pytest.raises(ConflictError, match="changed while fitting"):
         fit_model(ctx, "irt", on_phase=meanwhile)
     assert [v.id for v in versions(ctx)] == [inner[0].version_id]
+
+
+def test_two_fits_saving_at_once_on_a_database_with_no_version_activate_exactly_one(
+    ctx: ServiceContext, practised: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two fits that both read "no version yet" save at the same instant (two threads, a session each).
+    Without the table lock both find no active version and both commit an active one; with it the second
+    waits for the first, then sees its version and refuses. Runs on every backend of the DB fixture."""
+    with ctx.unit() as s:
+        loaded = load_attempts(s)
+    model = candidate_model("irt").fit(loaded.table)
+    inside = threading.Barrier(2)
+    rebuild = models.rebuild_learner_states
+
+    def meet_inside(*args: Any, **kwargs: Any) -> int:
+        # called inside the save transaction, after the new version's insert: wait (at most 1 s) for the
+        # other fit to get this far too before committing. Only a fit that got past the check does.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            inside.wait(timeout=1.0)
+        return rebuild(*args, **kwargs)
+
+    monkeypatch.setattr(models, "rebuild_learner_states", meet_inside)
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def save() -> None:
+        start.wait(timeout=10)
+        try:
+            outcomes.append(
+                save_version(
+                    ctx, model, accepted=True, reason="test", metrics={}, expected_active=None, loaded=loaded
+                )
+            )
+        except ConflictError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    saved = [o for o in outcomes if isinstance(o, tuple)]
+    refused = [o for o in outcomes if isinstance(o, ConflictError)]
+    assert len(saved) == 1 and len(refused) == 1, outcomes
+    assert "changed while fitting" in str(refused[0])
+    assert [(v.id, v.active) for v in versions(ctx)] == [(saved[0][0], True)]
+    assert saved[0][1] == len(practised)  # the winner rebuilt every learner's state under its version
 
 
 def test_a_refit_of_the_same_data_is_reproducible_and_accepted(

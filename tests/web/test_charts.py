@@ -1,10 +1,10 @@
-"""The chart view models: percentages, colour bands, grade groups and heatmap rows."""
+"""The chart view models: percentages, colour bands, grade groups and the class page's mastery summary."""
 
 from __future__ import annotations
 
 from learnpath.service.classes import ClassOverview, ClassSummary, HeatCell
 from learnpath.service.learning import SkillProgress
-from learnpath.web.charts import band, group_by_grade, heatmap_rows, percent
+from learnpath.web.charts import band, group_by_grade, mastery_summary, percent
 
 
 def _skill(code: str, grade: int | None, p: float, level: str = "learning") -> SkillProgress:
@@ -36,20 +36,21 @@ def test_skills_are_grouped_by_grade_with_ungraded_last() -> None:
     ]
 
 
-def test_heatmap_rows_fill_missing_cells_as_not_started() -> None:
+def test_mastery_summary_counts_learners_started_and_skills_mastered_per_learner() -> None:
     overview = ClassOverview(
-        ClassSummary(1, "A", 4, 2, ["T"]),
-        [(10, "Ana"), (11, "Ben")],
+        ClassSummary(1, "A", 4, 3, ["T"]),
+        [(10, "Ana"), (11, "Ben"), (12, "Cy")],
         [("ADD", "Adding"), ("SUB", "Taking away")],
-        {(10, "ADD"): HeatCell(0.42, 3, "struggling"), (11, "SUB"): HeatCell(0.96, 5, "mastered")},
+        {
+            (10, "ADD"): HeatCell(0.42, 3, "struggling"),
+            (11, "ADD"): HeatCell(0.97, 6, "mastered"),
+            (11, "SUB"): HeatCell(0.96, 5, "mastered"),
+            (12, "SUB"): HeatCell(0.1, 0, "not_started"),  # a row without answers: not started
+        },
         [],
         [],
     )
-    rows = heatmap_rows(overview)
-    assert [(r.learner_name, r.n_struggling) for r in rows] == [("Ana", 1), ("Ben", 0)]
-    ana, ben = rows
-    assert [(c.pct, c.band, c.level) for c in ana.cells] == [
-        (42, "mid", "struggling"),
-        (None, "none", "not_started"),
-    ]
-    assert [(c.pct, c.band) for c in ben.cells] == [(None, "none"), (96, "done")]
+    s = mastery_summary(overview)
+    assert (s.n_learners, s.n_started) == (3, 2) and s.mastered_per_learner == 2 / 3
+    empty = ClassOverview(ClassSummary(2, "B", 4, 0, []), [], [], {}, [], [])
+    assert mastery_summary(empty).mastered_per_learner == 0.0

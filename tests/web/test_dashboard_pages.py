@@ -6,8 +6,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from learnpath.service import dashboard
 from learnpath.testing.school import TinySchool
 
 HX = {"HX-Request": "true"}
@@ -45,6 +47,23 @@ def test_class_list_opens_the_dashboard_with_alerts_heatmap_chart_and_items(
     assert 'class="progress-chart"' in page and 'role="img"' in page and "Week ending" in page
     assert 'id="item-analysis"' in page and "“999” × " in page
     assert f'href="/classes/{class_a}/dashboard.csv?part=alerts"' in page
+    assert "<dt><code>ADD</code></dt><dd>Adding</dd>" in page  # the key of the heatmap's skill codes
+    assert "has all of them" not in page  # every skill in play fits
+
+
+def test_a_heatmap_cut_to_the_column_limit_points_to_the_csv(
+    browser_for: Callable[[str], TestClient], school: TinySchool, web: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _answer(browser_for("learner2"), web, "999", 1)
+    monkeypatch.setattr(dashboard, "MAX_COLUMNS", 1)
+    class_a = school.ids["classA"]
+    page = browser_for("teacher1").get(f"/classes/{class_a}/dashboard").text
+    heat = page.split('id="dash-heatmap-title"')[1].split("</section>")[0]
+    assert "Showing 1 of 2 skills" in heat
+    assert (
+        f'<a href="/classes/{class_a}/dashboard.csv?part=heatmap" download>The mastery table (CSV) has'
+        in heat
+    )
 
 
 def test_filters_swap_the_body_with_htmx_and_errors_are_worded(

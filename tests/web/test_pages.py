@@ -187,7 +187,7 @@ def test_hints_are_shown_one_by_one_and_counted(
     assert re.search(r"<td>2</td>\s*</tr>", progress), "hints used appear in the latest answers"
 
 
-def test_teacher_sees_own_classes_heatmap_struggles_and_latest_answers(
+def test_teacher_sees_own_classes_struggles_latest_answers_and_one_heatmap_on_the_dashboard(
     browser_for: Callable[[str], TestClient], school: TinySchool, web: Any
 ) -> None:
     learner = browser_for("learner2")
@@ -203,17 +203,28 @@ def test_teacher_sees_own_classes_heatmap_struggles_and_latest_answers(
     r = teacher.get("/classes")
     assert r.status_code == 200 and "Class A" in r.text and "Class B" not in r.text
     assert "2 learners" in r.text
-    r = teacher.get(f"/classes/{school.ids['classA']}")
+    class_a = school.ids["classA"]
+    r = teacher.get(f"/classes/{class_a}")
     assert r.status_code == 200
     assert "Learner1" in r.text and "Learner2" in r.text and "Learner3" not in r.text
-    assert '<abbr title="Adding">ADD</abbr>' in r.text
     assert "Who needs help with what" in r.text
     struggling = r.text.split('id="struggling-title"')[1].split("</section>")[0]
     assert "Learner2" in struggling and "Adding" in struggling and "wrong answers in a row" in struggling
-    assert 'class="cell band-low"' in r.text and "!" in r.text
-    assert "Legend" in r.text and "Mastered" in r.text
+    # one heatmap, on the class dashboard: this page sums it up and links there
+    assert 'class="heatmap"' not in r.text and "Legend" not in r.text
+    summary = r.text.split('id="heatmap-title"')[1].split("</section>")[0]
+    assert "1 of 2 learners have started." in summary and "Skills mastered per learner: 0.0." in summary
+    assert f'href="/classes/{class_a}/dashboard#dash-heatmap-title"' in summary
     latest = r.text.split('id="latest-attempts"')[1]
     assert latest.count("✗ Wrong") == 4
+    # what the old table showed is on the dashboard: the cell's band and mark, its title, the legend and
+    # the key of skill codes
+    heat = teacher.get(f"/classes/{class_a}/dashboard").text.split('id="dash-heatmap-title"')[1]
+    heat = heat.split("</section>")[0]
+    learner2 = heat.split(">Learner2</a></th>")[1].split("</tr>")[0]
+    assert re.search(r'<td class="cell band-low"><abbr title="Adding: [^"]+">!\d+</abbr></td>', learner2)
+    assert "Legend" in heat and "Mastered" in heat
+    assert "<dt><code>ADD</code></dt><dd>Adding</dd>" in heat
     assert teacher.get(f"/classes/{school.ids['classB']}").status_code == 404
 
 

@@ -15,6 +15,7 @@ from learnpath.service.access import Actor
 from learnpath.service.content import SkillSpec, add_skills
 from learnpath.service.roster import link_family
 from learnpath.storage.tables import User
+from learnpath.testing.forms import Submission, press
 from learnpath.testing.school import TinySchool
 
 Browser = Callable[[str], TestClient]
@@ -34,7 +35,7 @@ def test_three_way_agreement_through_the_pages(browser_for: Browser, school: Tin
     lid = school.ids["learner1"]
     learner, teacher, family = browser_for("learner1"), browser_for("teacher1"), browser_for("family1")
     form = learner.get(f"/learners/{lid}/plan/new")
-    assert form.status_code == 200 and f'action="/learners/{lid}/plan/skills"' in form.text
+    assert form.status_code == 200 and f'hx-get="/learners/{lid}/plan/skills"' in form.text
     # a bad date comes back on the form with the field marked, nothing saved
     assert (
         _post(learner, f"/learners/{lid}/plan/goals", form.text, web, goal_skill="MUL", target_date="soon")
@@ -216,8 +217,14 @@ def test_new_goal_skills_are_searched_not_listed(
     form = learner.get(f"/learners/{lid}/plan/new")
     # by default no skill is listed: the form has a search box instead
     assert form.status_code == 200 and 'name="goal_skill"' not in form.text
-    assert f'<form id="find-skills" method="get" action="/learners/{lid}/plan/skills">' in form.text
-    assert 'form="find-skills"' in form.text
+    # its Find button submits the goal's own form (so, without JavaScript, ticks travel with a search)
+    find = press(form.text, "Find", fill={"q": "a"})
+    assert (find.method, find.url, find.values("find"), find.values("q")) == (
+        "post",
+        f"/learners/{lid}/plan/goals",
+        ["1"],
+        ["a"],
+    )
     # typing (htmx): just the matches, by code or name, any case
     hx = {"HX-Request": "true"}
     r = learner.get(f"/learners/{lid}/plan/skills?q=TIMES", headers=hx)
@@ -228,11 +235,10 @@ def test_new_goal_skills_are_searched_not_listed(
     r = learner.get(f"/learners/{lid}/plan/skills", params={"q": "a", "goal_skill": "SUB"}, headers=hx)
     assert 'name="goal_skill" value="SUB" checked' in r.text and _boxes(r.text) == ["ADD", "MUL"]
     assert learner.get(f"/learners/{lid}/plan/skills?q={'x' * 101}", headers=hx).status_code == 422
-    # without JavaScript: the new-goal form with the matches in it; ticked skills stay ticked, not offered
+    # a plain GET (no htmx): the new-goal form with the matches in it; ticked skills stay ticked, not offered
     r = learner.get(f"/learners/{lid}/plan/skills", params={"q": "a", "goal_skill": "ADD"})
     assert "<html" in r.text and 'value="a"' in r.text and f'action="/learners/{lid}/plan/goals"' in r.text
     assert 'name="goal_skill" value="ADD" checked' in r.text and _boxes(r.text) == ["SUB", "MUL"]
-    assert 'name="goal_skill" value="ADD" type="hidden"' in r.text
     # a validation error keeps the ticked skills ticked (and lists only them)
     r = learner.post(
         f"/learners/{lid}/plan/goals",
@@ -264,8 +270,9 @@ def test_skills_to_add_are_searched_not_listed(browser_for: Browser, school: Tin
     # by default no skill is offered: not one of the school's other skills is on the page
     assert _boxes(page.text) == [] and "<option" not in page.text
     assert 'value="SUB"' not in page.text and 'value="MUL"' not in page.text
-    assert f'<form id="find-{gid}" method="get" action="/goals/{gid}/skills' in page.text
-    assert f'form="find-{gid}"' in page.text
+    find = press(page.text, "Find", within=f"/goals/{gid}/revise", fill={"q": "sub"})
+    assert (find.method, find.url, find.values("find")) == ("post", f"/goals/{gid}/revise", ["1"])
+    assert find.values("goal_skill") == ["ADD"]  # the goal's own skill, ticked, goes with the search
     # typing (htmx): just the matches, by code or name, any case; the goal's own skill is not offered
     hx = {"HX-Request": "true"}
     r = learner.get(f"/goals/{gid}/skills?q=TIMES", headers=hx)
@@ -279,7 +286,7 @@ def test_skills_to_add_are_searched_not_listed(browser_for: Browser, school: Tin
     # a box ticked among the last matches (sent back by htmx) stays ticked and is not offered again
     r = learner.get(f"/goals/{gid}/skills?q=a&goal_skill=MUL", headers=hx)
     assert _boxes(r.text) == ["SUB"] and 'value="MUL" checked' in r.text
-    # without JavaScript: the whole plan page, the goal's form open with the matches in it
+    # a plain GET (no htmx): the whole plan page, the goal's form open with the matches in it
     r = learner.get(f"/goals/{gid}/skills?q=times")
     assert "<html" in r.text and _boxes(r.text) == ["MUL"] and 'value="times"' in r.text
     assert '<details class="adjust" open>' in r.text
@@ -300,6 +307,79 @@ def test_skills_to_add_are_searched_not_listed(browser_for: Browser, school: Tin
     assert teacher.get(f"/goals/{other_goal}/skills?q=sub", headers=hx).status_code == 404
     assert learner.get(f"/goals/{other_goal}/skills?q=sub").status_code == 404
     assert teacher.get(f"/goals/{gid}/skills?q=sub", headers=hx).status_code == 200
+
+
+def _send(client: TestClient, sub: Submission) -> str:
+    """Send what a browser would (``press``), following redirects; the page that comes back."""
+    if sub.method == "get":
+        r = client.get(sub.url, params=sub.fields)
+    else:
+        r = client.post(sub.url, data=sub.as_data())  # type: ignore[arg-type]
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def _ticked(html: str) -> list[str]:
+    return re.findall(r'name="goal_skill" value="([^"]+)" checked', html)
+
+
+def test_new_goal_skill_search_without_javascript_keeps_ticks_and_saves_them_all(
+    browser_for: Browser, school: TinySchool
+) -> None:
+    lid = school.ids["learner1"]
+    learner = browser_for("learner1")
+    page = learner.get(f"/learners/{lid}/plan/new").text
+    # search, tick a match, name the goal, search again: the tick and the name come back, nothing saved
+    page = _send(learner, press(page, "Find", fill={"q": "sub"}))
+    assert _boxes(page) == ["SUB"] and _ticked(page) == []
+    sub = press(page, "Find", fill={"q": "times", "title": "Sums and tables"}, tick=[("goal_skill", "SUB")])
+    assert sub.values("goal_skill") == ["SUB"]
+    page = _send(learner, sub)
+    assert _ticked(page) == ["SUB"] and _boxes(page) == ["MUL"]
+    assert 'value="Sums and tables"' in page and 'value="times"' in page
+    assert plans.plan_view(learner.app.state.ctx, _actor(learner, lid), lid).goals == []  # type: ignore[attr-defined]
+    # a third search keeps both; then saving saves them all
+    page = _send(learner, press(page, "Find", fill={"q": "add"}, tick=[("goal_skill", "MUL")]))
+    assert _ticked(page) == ["SUB", "MUL"] and _boxes(page) == ["ADD"]
+    _send(learner, press(page, "Save and ask everyone to agree", tick=[("goal_skill", "ADD")]))
+    [goal] = plans.plan_view(learner.app.state.ctx, _actor(learner, lid), lid).goals  # type: ignore[attr-defined]
+    assert goal.title == "Sums and tables" and sorted(c for c, _, _ in goal.skills) == ["ADD", "MUL", "SUB"]
+
+
+def test_goal_change_skill_search_without_javascript_keeps_ticks_and_saves_them_all(
+    browser_for: Browser, school: TinySchool, web: object
+) -> None:
+    lid = school.ids["learner1"]
+    learner = browser_for("learner1")
+    form = learner.get(f"/learners/{lid}/plan/new")
+    _post(learner, f"/learners/{lid}/plan/goals", form.text, web, goal_skill="ADD", title="Sums")
+    [gid] = _goal_ids(learner.get(f"/learners/{lid}/plan").text)
+    page = learner.get(f"/learners/{lid}/plan").text
+    revise = f"/goals/{gid}/revise"
+    page = _send(learner, press(page, "Find", within=revise, fill={"q": "sub"}))
+    assert '<details class="adjust" open>' in page and _boxes(page) == ["SUB"] and _ticked(page) == ["ADD"]
+    # tick the match, take the goal's own skill out, rename it, search again: all of it comes back
+    sub = press(
+        page,
+        "Find",
+        within=revise,
+        fill={"q": "times", "title": "Taking away"},
+        tick=[("goal_skill", "SUB")],
+        untick=[("goal_skill", "ADD")],
+    )
+    page = _send(learner, sub)
+    assert _ticked(page) == ["SUB"] and _boxes(page) == ["ADD", "MUL"]
+    assert 'value="Taking away"' in page and 'value="times"' in page
+    goal = plans.plan_view(learner.app.state.ctx, _actor(learner, lid), lid).goals[0]  # type: ignore[attr-defined]
+    assert goal.title == "Sums" and [c for c, _, _ in goal.skills] == ["ADD"]  # a search saves nothing
+    _send(learner, press(page, "Save as a draft", within=revise, tick=[("goal_skill", "MUL")]))
+    goal = plans.plan_view(learner.app.state.ctx, _actor(learner, lid), lid).goals[0]  # type: ignore[attr-defined]
+    assert goal.title == "Taking away" and sorted(c for c, _, _ in goal.skills) == ["MUL", "SUB"]
+
+
+def _actor(client: TestClient, user_id: int) -> Actor:
+    with client.app.state.ctx.unit() as s:  # type: ignore[attr-defined]
+        return Actor.of(s.get(User, user_id))
 
 
 def test_skill_search_shows_at_most_twenty(browser_for: Browser, school: TinySchool, web: object) -> None:

@@ -147,6 +147,9 @@ class Dashboard:
     skill_options: list[FilterOption] = field(default_factory=list)
     goal_options: list[FilterOption] = field(default_factory=list)
     group_options: list[FilterOption] = field(default_factory=list)
+    all_skills: list[SkillColumn] = field(default_factory=list)
+    """Every skill column the filters leave, in curriculum order: ``skills`` and, unfiltered, those past
+    MAX_COLUMNS. The heatmap CSV has them all, so no mastery value is out of reach."""
 
 
 def rules_from(ctx: ServiceContext) -> AlertRules:
@@ -337,9 +340,9 @@ def class_dashboard(
             ranked = sorted(in_play, key=lambda c: (c not in frontier_set, -practised.get(c, 0)))
             chosen = set(ranked[:MAX_COLUMNS])
             shown = [c for c in scope_codes if c in chosen]
-            n_scope = len(in_play)
+            every = in_play
         else:
-            shown, n_scope = scope_codes, len(scope_codes)
+            shown = every = scope_codes
 
         since = now - timedelta(days=7 * filters.weeks)
         answer_rows = session.execute(
@@ -410,7 +413,7 @@ def class_dashboard(
             now,
             learners,
             [column(c) for c in shown],
-            n_scope,
+            len(every),
             cells,
             [column(c) for c in frontier_codes if c in in_scope],
             alerts,
@@ -419,6 +422,7 @@ def class_dashboard(
             [FilterOption(c, f"{names[c]} ({c})") for c in codes],
             goal_options,
             group_options,
+            [column(c) for c in every],
         )
 
 
@@ -504,10 +508,10 @@ def dashboard_csv(
         raise _bad("part", f"expected one of {', '.join(CSV_PARTS)}, got {part!r}")
     d = class_dashboard(ctx, actor, class_id, filters)
     rows: list[list[object]]
-    if part == "heatmap":
-        rows = [["learner_id", "learner", *[c.code for c in d.skills]]]
+    if part == "heatmap":  # every skill in scope, also those past the page's MAX_COLUMNS
+        rows = [["learner_id", "learner", *[c.code for c in d.all_skills]]]
         for lid, name in d.learners:
-            cells = [d.cells.get((lid, c.code)) for c in d.skills]
+            cells = [d.cells.get((lid, c.code)) for c in d.all_skills]
             rows.append(
                 [
                     lid,

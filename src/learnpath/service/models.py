@@ -13,7 +13,9 @@ and the one with the higher held-out AUC is the candidate; a named model is the 
    active one's (ties accepted, so a refit on the same data refreshes the version); otherwise it is stored
    as rejected, with its metrics and the reason, and the active version stays. On a swap every learner's
    state and mastery rows are rebuilt under the new version in the same transaction, so dashboards never
-   mix two models.
+   mix two models. The transaction first takes the write lock of ``model_versions`` (``save_version``), so
+   two fits that finish at the same instant cannot both become active, even on a database with no version
+   yet: the second waits, sees the first one's version and stops with a ConflictError.
 
 The stored model is the one that was validated, fitted on the training learners only; it is *not* refit
 on all learners. Held-out learners therefore never inform any stored version, and the next refit compares
@@ -48,6 +50,7 @@ from learnpath.service.catalog import Catalog, load_catalog
 from learnpath.service.context import ServiceContext
 from learnpath.service.extra_evidence import merge_facts, portfolio_facts
 from learnpath.service.history import DayHistory, rewrite_history
+from learnpath.storage.locks import lock_table_for_writing
 from learnpath.storage.tables import AttemptRow, LearnerStateRow, MasteryRow, ModelVersion, TeacherScore
 
 __all__ = [
@@ -67,6 +70,7 @@ __all__ = [
     "load_attempts",
     "rebuild_learner_states",
     "refresh_mastery",
+    "save_version",
 ]
 
 AUTO = "auto"
@@ -442,32 +446,17 @@ def fit_model(
             for m, sc, sec in tried
         },
     }
-    with ctx.unit() as session:
-        current = session.scalars(
-            select(ModelVersion).where(ModelVersion.active.is_(True)).with_for_update()
-        ).all()
-        if [r.id for r in current] != ([] if active_id is None else [active_id]):
-            raise ConflictError(
-                "the active model version changed while fitting (another fit ran); run learnpath fit again"
-            )
-        version = ModelVersion(
-            name=candidate.name,
-            params=candidate.to_dict(),
-            metrics=metrics,
-            active=accepted,
-            accepted=accepted,
-            reason=reason,
-            created_at=ctx.clock(),
-        )
-        for row in current if accepted else []:
-            row.active = False
-        session.add(version)
-        session.flush()
-        rebuilt = (
-            rebuild_learner_states(session, version.id, candidate, ctx.clock(), loaded) if accepted else 0
-        )
+    version_id, rebuilt = save_version(
+        ctx,
+        candidate,
+        accepted=accepted,
+        reason=reason,
+        metrics=metrics,
+        expected_active=active_id,
+        loaded=loaded,
+    )
     return FitReport(
-        version_id=version.id,
+        version_id=version_id,
         model=candidate.name,
         accepted=accepted,
         candidate_auc=candidate_auc,
@@ -482,6 +471,49 @@ def fit_model(
         n_states_rebuilt=rebuilt,
         seconds=timer() - t_start,
     )
+
+
+def save_version(
+    ctx: ServiceContext,
+    model: LearnerModel,
+    *,
+    accepted: bool,
+    reason: str,
+    metrics: dict[str, Any],
+    expected_active: int | None,
+    loaded: LoadedAttempts | None = None,
+) -> tuple[int, int]:
+    """Step 4 of a refit, one transaction: store ``model`` as a new version (the active one when
+    ``accepted``: the version it replaces stops being active and every learner's state is rebuilt under it).
+    Returns (version id, learner states rebuilt).
+
+    ``expected_active`` is the active version the candidate was validated against (None: none yet). If
+    another fit changed it meanwhile: ConflictError, nothing written. The transaction first takes the write
+    lock of ``model_versions`` (storage/locks.py), so of two fits saving at the same instant the second
+    waits and then sees the first one's version: at most one version is ever active, also when none was
+    before (there is then no row a row lock could hold)."""
+    with ctx.unit() as session:
+        lock_table_for_writing(session, ModelVersion)
+        current = session.scalars(select(ModelVersion).where(ModelVersion.active.is_(True))).all()
+        if [r.id for r in current] != ([] if expected_active is None else [expected_active]):
+            raise ConflictError(
+                "the active model version changed while fitting (another fit ran); run learnpath fit again"
+            )
+        version = ModelVersion(
+            name=model.name,
+            params=model.to_dict(),
+            metrics=metrics,
+            active=accepted,
+            accepted=accepted,
+            reason=reason,
+            created_at=ctx.clock(),
+        )
+        for row in current if accepted else []:
+            row.active = False
+        session.add(version)
+        session.flush()
+        rebuilt = rebuild_learner_states(session, version.id, model, ctx.clock(), loaded) if accepted else 0
+        return version.id, rebuilt
 
 
 def rebuild_learner_states(

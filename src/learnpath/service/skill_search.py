@@ -37,8 +37,9 @@ class SkillMatches:
     more: bool
     """More skills matched than are listed."""
     kept: list[tuple[str, str, int | None]] = field(default_factory=list)
-    """The ticked skills sent with the search (``skip`` of the caller), (code, name, grade) in curriculum
-    order: the form keeps them ticked above the matches."""
+    """The ticked skills sent with the search (``skip`` of the caller) that the goal does not have yet,
+    (code, name, grade) in curriculum order: the form keeps them ticked above the matches (it lists the
+    goal's own skills itself)."""
 
 
 def rank_matches(
@@ -87,7 +88,7 @@ def goal_skill_matches(
         assert learner is not None
         check_may_draft(session, actor, learner)
         own = frozenset(s.code for s in _goal_skill_rows(session, goal_id))
-        skills, more, kept = _matches(session, q, skip | own, locale or actor.locale, skip)
+        skills, more, kept = _matches(session, q, skip | own, locale or actor.locale, skip - own)
     return SkillMatches(goal_id, goal.learner_id, q, skills, more, kept)
 
 

@@ -1,4 +1,4 @@
-"""View models for the charts: mastery bars grouped by grade, and the class heatmap.
+"""View models for the charts: mastery bars grouped by grade, and the class page's mastery summary.
 
 Pure shaping of what the service returned (no I/O, no rules): numbers become whole percentages and
 colour bands; the templates draw them as SVG bars and table cells with their values written out, so
@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from learnpath.service.classes import ClassOverview, HeatCell
+from learnpath.service.classes import ClassOverview
 from learnpath.service.learning import SkillProgress
 
 __all__ = [
     "GradeGroup",
-    "HeatRow",
-    "HeatmapCell",
+    "MasterySummary",
     "band",
     "group_by_grade",
-    "heatmap_rows",
+    "mastery_summary",
     "percent",
 ]
 
@@ -61,34 +60,17 @@ def group_by_grade(skills: Sequence[SkillProgress]) -> list[GradeGroup]:
 
 
 @dataclass(frozen=True)
-class HeatmapCell:
-    skill_code: str
-    skill_name: str
-    pct: int | None
-    n_attempts: int
-    level: str
-    band: str
+class MasterySummary:
+    n_learners: int
+    n_started: int
+    """Learners with an answer on at least one skill."""
+    mastered_per_learner: float
 
 
-@dataclass(frozen=True)
-class HeatRow:
-    learner_id: int
-    learner_name: str
-    cells: list[HeatmapCell]
-    n_struggling: int
-
-
-def heatmap_rows(overview: ClassOverview) -> list[HeatRow]:
-    """One row per learner, one cell per skill, in the overview's order."""
-    rows = []
-    empty = HeatCell(None, 0, "not_started")
-    for lid, name in overview.learners:
-        cells = []
-        for code, skill_name in overview.skills:
-            c = overview.cells.get((lid, code), empty)
-            pct = None if c.p_mastery is None or c.n_attempts == 0 else percent(c.p_mastery)
-            cells.append(
-                HeatmapCell(code, skill_name, pct, c.n_attempts, c.level, band(c.p_mastery, c.level))
-            )
-        rows.append(HeatRow(lid, name, cells, sum(1 for c in cells if c.level == "struggling")))
-    return rows
+def mastery_summary(overview: ClassOverview) -> MasterySummary:
+    """The class page's few numbers in place of a heatmap (the class dashboard draws that): how many
+    learners have started, and the skills mastered per learner."""
+    started = {lid for (lid, _), c in overview.cells.items() if c.n_attempts > 0}
+    mastered = sum(1 for c in overview.cells.values() if c.level == "mastered")
+    n = len(overview.learners)
+    return MasterySummary(n, len(started & {lid for lid, _ in overview.learners}), mastered / n if n else 0.0)

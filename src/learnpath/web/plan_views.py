@@ -3,7 +3,7 @@ commenting and adjusting goals, and the signed-in person's notifications."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -20,6 +20,19 @@ router = APIRouter(include_in_schema=False)
 
 MAX_LINES = 20
 STEPS_SHOWN = 12
+MAX_TICKED = 50
+"""Most skills one goal form sends (``goal_skill``): the rest are dropped."""
+
+
+@dataclass(frozen=True)
+class Revising:
+    """What a goal's change form held when its Find button was pressed without JavaScript: the plan page
+    comes back with it (the boxes ticked, the name and date typed), so a search loses nothing."""
+
+    goal_id: int
+    title: str
+    target_date: str
+    ticked: frozenset[str]
 
 
 def _plan_page(
@@ -31,6 +44,7 @@ def _plan_page(
     errors: list[str] | None = None,
     error_goal: int | None = None,
     found: skill_search.SkillMatches | None = None,
+    revising: Revising | None = None,
     status: int = 200,
 ) -> Response:
     locale = locale_of(request, user)
@@ -38,6 +52,7 @@ def _plan_page(
     context: dict[str, Any] = {
         "plan": view,
         "found": found,
+        "revising": revising,
         "own": user.actor.role == "learner" and user.actor.user_id == learner_id,
         "errors": errors or [],
         "error_goal": error_goal,
@@ -59,8 +74,8 @@ def plan_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Re
 @router.get("/goals/{goal_id}/skills")
 def goal_skills(request: Request, ctx: Ctx, user: SignedIn, goal_id: int, q: str = "") -> Response:
     """Skills to add to a goal: at most 20 whose code or name holds ``q``, as tick boxes of the goal's
-    change form. htmx (typing in the box) gets just the list; without JavaScript the plan page comes back
-    with the list in that goal's form."""
+    change form. htmx (typing in the box) gets just the list; any other request the plan page with the list
+    in that goal's form (the form's own Find button posts the whole form instead: ``revise`` with ``find``)."""
     ticked = _ticked(request)
     locale = locale_of(request, user)
     found = skill_search.goal_skill_matches(ctx, user.actor, goal_id, q, locale, skip=frozenset(ticked))
@@ -70,8 +85,13 @@ def goal_skills(request: Request, ctx: Ctx, user: SignedIn, goal_id: int, q: str
 
 
 def _ticked(request: Request) -> list[str]:
-    """Skills sent as ``goal_skill`` with a search: boxes ticked among the last matches (at most 50)."""
-    return [v for v in request.query_params.getlist("goal_skill") if v.strip()][:50]
+    """Skills sent as ``goal_skill`` with a search: boxes ticked among the last matches."""
+    return _codes(request.query_params.getlist("goal_skill"))
+
+
+def _codes(values: list[Any]) -> list[str]:
+    """The skill codes of a form's ``goal_skill`` values (at most :data:`MAX_TICKED`)."""
+    return [v for v in values if isinstance(v, str) and v.strip()][:MAX_TICKED]
 
 
 def _form_page(
@@ -117,7 +137,8 @@ def new_goal_page(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -
 def new_goal_skills(request: Request, ctx: Ctx, user: SignedIn, learner_id: int, q: str = "") -> Response:
     """Skills for a new goal: at most 20 whose code or name holds ``q``, as tick boxes of the new-goal form
     (skills already ticked, sent as ``goal_skill``, are kept ticked and not offered again). htmx gets just
-    the list; without JavaScript the new-goal form comes back with the list in it."""
+    the list; any other request the new-goal form with the list in it (the form's own Find button posts the
+    whole form instead: ``draft_goal`` with ``find``)."""
     ticked = _ticked(request)
     found = skill_search.learner_skill_matches(
         ctx, user.actor, learner_id, q, locale_of(request, user), skip=frozenset(ticked)
@@ -140,13 +161,15 @@ def _str(form: Any, name: str) -> str:
 
 @router.post("/learners/{learner_id}/plan/goals")
 async def draft_goal(request: Request, ctx: Ctx, user: SignedIn, learner_id: int) -> Response:
-    """Save a drafted goal and ask for approval; bad fields come back on the form (422), nothing saved."""
+    """Save a drafted goal and ask for approval; bad fields come back on the form (422), nothing saved.
+    With ``find`` (the skill search's button, without JavaScript) nothing is saved: the form comes back with
+    the skills matching ``q`` added to it, everything ticked and typed kept."""
     await check_csrf(request, user)
     form = await request.form()
     kind = "interest" if _str(form, "kind") == "interest" else "skill"
     values: dict[str, Any] = {
         "kind": kind,
-        "skills": [v for v in form.getlist("goal_skill") if isinstance(v, str)][:50],
+        "skills": [v for v in form.getlist("goal_skill") if isinstance(v, str)][:MAX_TICKED],
         "title": _str(form, "title"),
         "details": _str(form, "details"),
         "target_date": _str(form, "target_date"),
@@ -154,6 +177,16 @@ async def draft_goal(request: Request, ctx: Ctx, user: SignedIn, learner_id: int
         "assess": _str(form, "assess"),
         "criteria": _str(form, "criteria"),
     }
+    if kind == "skill" and _str(form, "find"):
+        found = skill_search.learner_skill_matches(
+            ctx,
+            user.actor,
+            learner_id,
+            _str(form, "q"),
+            locale_of(request, user),
+            skip=frozenset(values["skills"]),
+        )
+        return _form_page(request, ctx, user, learner_id, values, [], found=found)
     fields: dict[str, Any] = {"kind": kind, "title": values["title"], "details": values["details"]}
     problems: list[FieldError] = []
     if values["target_date"].strip():
@@ -183,6 +216,8 @@ async def _goal_action(request: Request, ctx: Ctx, user: WebUser, goal_id: int, 
     await check_csrf(request, user)
     learner_id = plans.goal_learner(ctx, user.actor, goal_id)
     form = await request.form()
+    if action == "revise" and _str(form, "find"):
+        return _find_for_goal(request, ctx, user, goal_id, learner_id, form)
     comment = _str(form, "comment")
     try:
         if action == "decision":
@@ -208,6 +243,19 @@ async def _goal_action(request: Request, ctx: Ctx, user: WebUser, goal_id: int, 
         fields = [f.field for f in exc.errors] or ["form"]
         return _plan_page(request, ctx, user, learner_id, errors=fields, error_goal=goal_id, status=422)
     return RedirectResponse(f"/learners/{learner_id}/plan?saved={action}#goal-{goal_id}", status_code=303)
+
+
+def _find_for_goal(
+    request: Request, ctx: Ctx, user: WebUser, goal_id: int, learner_id: int, form: Any
+) -> Response:
+    """The change form's Find button (no JavaScript): the plan page again, nothing saved, the skills
+    matching ``q`` added to the goal's form and every box ticked, name and date typed kept."""
+    ticked = frozenset(_codes(form.getlist("goal_skill")))
+    found = skill_search.goal_skill_matches(
+        ctx, user.actor, goal_id, _str(form, "q"), locale_of(request, user), skip=ticked
+    )
+    revising = Revising(goal_id, _str(form, "title"), _str(form, "target_date"), ticked)
+    return _plan_page(request, ctx, user, learner_id, found=found, revising=revising)
 
 
 def _date(raw: str) -> date:

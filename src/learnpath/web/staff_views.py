@@ -1,4 +1,4 @@
-"""Pages for teachers, admins and families: classes, the class heatmap, children, the school."""
+"""Pages for teachers, admins and families: classes, a class's goals and latest answers, children, the school."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from learnpath.service import classes, models, roster, scoring
 from learnpath.service.access import require_role
-from learnpath.web.charts import heatmap_rows
+from learnpath.web.charts import mastery_summary
 from learnpath.web.deps import Ctx, SignedIn
 from learnpath.web.family_work import work_rows
 from learnpath.web.render import render
@@ -24,11 +24,12 @@ def class_list(request: Request, ctx: Ctx, user: SignedIn) -> Response:
 
 @router.get("/classes/{class_id}")
 def class_page(request: Request, ctx: Ctx, user: SignedIn, class_id: int) -> Response:
-    """The mastery heatmap (learners x skills), who is struggling on what, and the latest answers."""
+    """Who is struggling on what, goals for several learners at once, and the latest answers; the mastery
+    heatmap is on the class dashboard (this page sums it up and links there)."""
     overview = classes.class_overview(ctx, user.actor, class_id)
     context = {
         "overview": overview,
-        "rows": heatmap_rows(overview),
+        "mastery": mastery_summary(overview),
         "to_mark": scoring.count_to_mark(ctx, user.actor, class_id),
     }
     return render(request, "class.html", context, user=user)
