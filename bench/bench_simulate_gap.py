@@ -10,11 +10,13 @@ Tuning seeds only (100-199; the benchmark's table uses seed 0). For each learner
 put in one class: placement; *useful* (the skill is unknown and its prerequisites known: the only kind the
 oracle spends); *blocked* (a prerequisite unknown); *known from the start*; *learned in the episode*
 (confirming it); and how often the policy's *stuck* rule fired and how often a direct prerequisite was
-then truly unknown. Then two ablations, which peek at the true state and so are *not* policies, only
+then truly unknown. Then ablations, which peek at the true state and so are *not* policies, only
 measures of the gap: when the stuck rule fires, ``perfect_whether`` acts (checks the prerequisites, as the
 policy does) only when a prerequisite is truly unknown, ``perfect_doubt`` then doubts exactly the truly
 unknown ones at once. Their saving bounds what a better stuck rule (telling a slow learner from a blocked
-one) could win.
+one) could win. ``perfect_recheck`` bounds the other detection cost: when a skill the policy once believed
+known (P >= ``move_on``) falls below that and is truly known, every particle is told so (it is not
+rechecked). The breakdown also counts *rechecks*: practice on a skill the policy had believed known before.
 """
 
 from __future__ import annotations
@@ -47,12 +49,23 @@ class PeekingPolicy(LearnpathPolicy):
         super().__init__(*args, **kwargs)
         self.mode, self.truth = mode, truth
         self.fired = Counter[str]()
+        self.believed = np.zeros(len(self.v.members), dtype=bool)  # once P >= move_on
+
+    def choose(self) -> tuple[int, bool] | None:
+        if self.placement_done and self.w.size:
+            p = self.known @ self.w
+            self.believed |= p >= self.cfg.move_on
+            if self.mode == "perfect_recheck":
+                for i in np.flatnonzero(self.believed & (p < self.cfg.move_on)):
+                    if self.truth[self.v.members[int(i)]]:
+                        self.known[i] = True
+        return super().choose()
 
     def _stuck(self, prereqs: npt.NDArray[np.intp]) -> None:
         unknown = np.array([p for p in prereqs if not self.truth[self.v.members[int(p)]]], dtype=np.intp)
         self.fired["stuck fired"] += 1
         self.fired["a prerequisite truly unknown"] += bool(unknown.size)
-        if self.mode == "policy" or (unknown.size and self.mode == "perfect_whether"):
+        if self.mode in ("policy", "perfect_recheck") or (unknown.size and self.mode == "perfect_whether"):
             super()._stuck(prereqs)
         elif unknown.size:
             self._doubt(unknown)
@@ -68,6 +81,9 @@ def episode(
     used, kinds = 0, Counter[str]()
     while used < budget and (action := policy.choose()) is not None:
         s, teaches = action
+        if teaches and policy.believed[policy.local[s]]:
+            kinds["rechecks (once believed known)"] += 1
+            kinds["rechecks that found the skill unknown"] += not me.known[s]
         if not teaches:
             kinds["placement"] += 1
         elif start[s]:
@@ -98,7 +114,7 @@ def main() -> None:
     cur, sc = load_curriculum(args.graph), scenario(args.scenario)
     goals = cur.reference_goals()
     out: dict[str, Any] = {"graph": args.graph, "scenario": args.scenario, "seeds": seeds}
-    for mode in ("policy", "perfect_whether", "perfect_doubt"):
+    for mode in ("policy", "perfect_whether", "perfect_doubt", "perfect_recheck"):
         total, kinds, fired = [], Counter[str](), Counter[str]()
         for seed in seeds:
             for k in range(args.learners):

@@ -142,6 +142,33 @@ def test_stuck_policy_checks_a_prerequisite_with_one_question() -> None:
     assert doubted.choose() == (0, True)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_right_answers_on_a_dependent_confirm_its_prerequisite(seed: int) -> None:
+    """A noiseless learner who learns each skill of a chain at its second opportunity: the policy moves on
+    from skill 0 once it believes it (P >= move_on), the right answers on skill 1 raise that belief
+    further (skill 1 can only be learned when 0 is known), and skill 0 is never practised again. Every
+    skill costs two wrong answers (learned at the second) and two right ones (on the goal, its stop)."""
+    policy = believing(chain(4), 3, known_below=0, seed=seed)
+    opportunities = [0] * 4
+    chosen: list[int] = []
+    belief_in_0: dict[str, float] = {}
+    while (action := policy.choose()) is not None and len(chosen) < 40:
+        skill, teaches = action
+        assert teaches
+        if skill == 1 and "moved on" not in belief_in_0:
+            belief_in_0["moved on"] = float(policy.known[0] @ policy.w)
+        right = all(opportunities[s] >= 2 for s in range(skill + 1))  # answers show the state before
+        opportunities[skill] += 1
+        policy.observe(skill, right)
+        chosen.append(skill)
+        if skill == 1 and right:
+            belief_in_0["after the right answers on 1"] = float(policy.known[0] @ policy.w)
+    assert chosen == [0] * 4 + [1] * 4 + [2] * 4 + [3] * 4
+    assert belief_in_0["moved on"] >= policy.cfg.move_on
+    # P(0 unknown) at least halves
+    assert 1.0 - belief_in_0["after the right answers on 1"] < 0.5 * (1.0 - belief_in_0["moved on"])
+
+
 def test_a_fast_learner_is_judged_stuck_sooner_than_a_slow_one() -> None:
     """The rate is learned across skills: skills learned after one wrong answer make the policy check a
     prerequisite after fewer wrong answers than skills learned after six."""
