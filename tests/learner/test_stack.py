@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -12,9 +13,20 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from learnpath.errors import ValidationError
+from learnpath.learner._factors import ItemFactors
 from learnpath.learner._features import table_history
-from learnpath.learner._trees import dense_features, feature_names, fit_trees
+from learnpath.learner._trees import (
+    RES_WINDOWS,
+    SKILL_RES_WINDOWS,
+    dense_features,
+    feature_names,
+    fit_trees,
+    state_residuals,
+    table_residuals,
+    update_residuals,
+)
 from learnpath.learner.base import AttemptTable
+from learnpath.learner.irt import IRT2PL
 from learnpath.learner.logistic import BestLRPlusWindows
 from learnpath.learner.registry import build_model, model_from_dict
 from learnpath.learner.stack import Stack, held_out_learners, subset
@@ -156,6 +168,47 @@ def test_dense_features_are_named_and_finite() -> None:
     x = dense_features(h, np.full(len(t), 0.6), np.full(len(t), 10.0), pair_rate, len(t))
     assert x.shape == (len(t), len(feature_names(2, 2)))
     assert np.isfinite(x).all()
+    pair_row = np.repeat(np.arange(len(t)), np.diff(t.skill_indptr))
+    recent = table_residuals(t.learner, pair_row, t.skill_indices, t.correct.astype(np.float64) - 0.6)
+    x = dense_features(h, np.full(len(t), 0.6), np.full(len(t), 10.0), pair_rate, len(t), recent)
+    assert x.shape == (len(t), len(feature_names(2, 2, residuals=True)))
+    assert np.isfinite(x).all()
+
+
+def test_recent_residuals_sum_the_last_attempts_overall_and_per_skill_online_as_in_batch() -> None:
+    rng = np.random.default_rng(4)
+    t = synthetic_attempts(rng, n_learners=6, attempts_per_learner=45)  # longer than the longest window
+    residual = rng.normal(size=len(t))
+    pair_row = np.repeat(np.arange(len(t)), np.diff(t.skill_indptr))
+    batch = table_residuals(t.learner, pair_row, t.skill_indices, residual)
+    states: dict[int, dict[str, object]] = {}
+    seen: dict[int, list[tuple[float, tuple[str, ...]]]] = {}
+    for r, fact in enumerate(table_attempts(t)):
+        earlier = seen.setdefault(fact.learner, [])
+        pairs = range(int(t.skill_indptr[r]), int(t.skill_indptr[r + 1]))
+        # by hand: the residuals of the learner's last k rows, and of their last k rows on each skill
+        for j, k in enumerate(RES_WINDOWS):
+            last = [v for v, _ in earlier][-k:]
+            assert batch.t_n[r, j] == len(last)
+            assert batch.t_sum[r, j] == pytest.approx(sum(last), abs=1e-12)
+        for q, code in zip(pairs, fact.skills, strict=True):
+            on_skill = [v for v, skills in earlier if code in skills]
+            for j, k in enumerate(SKILL_RES_WINDOWS):
+                assert batch.s_n[q, j] == len(on_skill[-k:])
+                assert batch.s_sum[q, j] == pytest.approx(sum(on_skill[-k:]), abs=1e-12)
+        # online, from the small state: exactly the batch numbers (summed in the same order)
+        online = state_residuals(states.get(fact.learner), fact.skills)  # type: ignore[arg-type]
+        np.testing.assert_array_equal(online.t_sum[0], batch.t_sum[r])
+        np.testing.assert_array_equal(online.t_n[0], batch.t_n[r])
+        np.testing.assert_array_equal(online.s_sum, batch.s_sum[list(pairs)])
+        np.testing.assert_array_equal(online.s_n, batch.s_n[list(pairs)])
+        before = states.get(fact.learner)
+        frozen = json.dumps(before)
+        states[fact.learner] = update_residuals(before, fact.skills, float(residual[r]))  # type: ignore[arg-type]
+        assert json.dumps(before) == frozen  # the old state is left as it was
+        earlier.append((float(residual[r]), fact.skills))
+    longest = max(len(v) for s in states.values() for v in s["skills"].values())  # type: ignore[attr-defined]
+    assert longest == max(SKILL_RES_WINDOWS)  # the state keeps only what the windows read
 
 
 def test_online_replay_matches_batch_for_new_content_too() -> None:
@@ -192,10 +245,15 @@ def test_a_bad_deep_component_is_a_clear_error() -> None:
     assert [e.field for e in err.value.errors] == ["deep_params"]
 
 
-def test_without_a_deep_component_the_stack_keeps_four() -> None:
+def test_without_a_deep_component_the_stack_keeps_six() -> None:
     model = small_stack().fit(table())
     assert model.deep_ is None and model.parts_.deep is None
-    assert set(model.component_proba(table())) == {"lr", "trees", "bkt", "elo"}
+    comp = model.component_proba(table())
+    assert set(comp) == {"lr", "trees", "bkt", "elo", "irt2pl", "factors"}
+    # the 2PL and factor components are those models as fitted on their own (refit on every training learner)
+    np.testing.assert_allclose(comp["irt2pl"], IRT2PL().fit(table()).predict_proba(table()), atol=1e-9)
+    np.testing.assert_allclose(comp["factors"], ItemFactors().fit(table()).predict_proba(table()), atol=1e-9)
+    assert model.blend_coef_.shape == (6 + 2 + 6,) and (model.blend_coef_[4:6] != 0.0).all()
     assert "deep" not in model.init_state()
     stored = model.to_dict()
     assert stored["params"]["components"]["deep"] is None
@@ -218,7 +276,7 @@ def test_a_deep_component_joins_the_blend_round_trips_and_replays_online() -> No
     model = small_stack(deep="dkt", deep_params=TINY_DKT).fit(t)
     assert model.deep_ == "dkt" and isinstance(model.parts_.deep, DKT)
     assert model.parts_.deep.seed == model.seed + 2  # its own seed
-    assert model.blend_coef_.shape == (5 + 2 + 5,) and model.blend_coef_[4] != 0.0
+    assert model.blend_coef_.shape == (7 + 2 + 7,) and model.blend_coef_[6] != 0.0
     comp = model.component_proba(t)
     np.testing.assert_allclose(comp["deep"], model.parts_.deep.predict_proba(t), rtol=0, atol=1e-9)
     # JSON round trip holds the deep component's dict and predicts the same, online too
@@ -247,4 +305,25 @@ def test_deep_auto_uses_dkt_only_where_a_gpu_is() -> None:
         assert model.deep_ == "dkt" and model.parts_.deep is not None
     else:
         assert model.deep_ is None and model.parts_.deep is None
-        assert model.blend_coef_.shape == (4 + 2 + 4,)
+        assert model.blend_coef_.shape == (6 + 2 + 6,)
+
+
+def test_a_stack_stored_before_irt2pl_factors_and_the_recent_residuals_predicts_as_it_did() -> None:
+    """A version fitted by the code before this change (four components, trees on 30 features; the file was
+    written by that code) loads, predicts what it predicted then, and runs online without the new state."""
+    stored = json.loads((Path(__file__).parents[1] / "data" / "best_stack_before_irt2pl.json").read_text())
+    t = synthetic_attempts(np.random.default_rng(11), n_learners=30, attempts_per_learner=12)
+    model = model_from_dict(stored["model"])
+    assert isinstance(model, Stack)
+    assert model.parts_.names == ("lr", "trees", "bkt", "elo") and not model.parts_.residuals
+    batch = model.predict_proba(t)
+    np.testing.assert_allclose(batch, stored["predict_proba"], rtol=0, atol=1e-12)
+    state = model.init_state()
+    assert not {"irt2pl", "factors", "residuals"} & set(state)
+    states: dict[int, dict[str, object]] = {}
+    online = np.empty(len(t))
+    for k, fact in enumerate(table_attempts(t)):
+        state = states.get(fact.learner) or model.init_state()
+        online[k] = model.p_correct(state, fact.skills, item=fact.item, at=fact.at)
+        states[fact.learner] = model.update(state, fact)
+    np.testing.assert_allclose(online, batch, rtol=0, atol=1e-9)

@@ -7,11 +7,16 @@ nor pickle, and the batch and online paths share one traversal.
 
 The features (:func:`dense_features`) are read from a :class:`~learnpath.learner._features.History`, the
 structure that both the batch path (``table_history``) and the online path (the logistic model's
-``_state_history``) produce, so the online features equal the batch ones by construction.
+``_state_history``) produce, so the online features equal the batch ones by construction; and, for stacks
+fitted since they exist, from :class:`RecentResiduals`: the learner's residuals (outcome minus the item's
+base rate) over the last few attempts overall and on each skill, built by :func:`table_residuals` in batch
+and by :func:`state_residuals` from the small state :func:`update_residuals` keeps online (summed in the
+same order, so both give the same numbers).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +24,103 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from learnpath.learner._features import History
+from learnpath.learner._features import History, _groups, _scatter
 
-__all__ = ["TreeEnsemble", "dense_features", "feature_names", "fit_trees", "walk"]
+__all__ = [
+    "RES_WINDOWS",
+    "SKILL_RES_WINDOWS",
+    "RecentResiduals",
+    "TreeEnsemble",
+    "dense_features",
+    "feature_names",
+    "fit_trees",
+    "state_residuals",
+    "table_residuals",
+    "update_residuals",
+    "walk",
+]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+RES_WINDOWS = (1, 3, 10, 30)
+"""Recent-residual windows over the learner's last k attempts overall (k = 1: the previous answer)."""
+
+SKILL_RES_WINDOWS = (3, 10)
+"""Recent-residual windows over the learner's last k attempts on each skill."""
+
+
+@dataclass(frozen=True)
+class RecentResiduals:
+    """Sums of residuals (outcome minus the item's base rate) over the learner's last k attempts, and how
+    many attempts there were: overall (``t_*``, one row per row, a column per :data:`RES_WINDOWS`) and on
+    each of the row's skills (``s_*``, one row per row-skill pair, a column per :data:`SKILL_RES_WINDOWS`)."""
+
+    t_sum: F64
+    t_n: F64
+    s_sum: F64
+    s_n: F64
+
+
+def _lag_sums(start: I64, x_sorted: F64, sizes: tuple[int, ...]) -> tuple[F64, F64]:
+    """Per sorted position, the sum of ``x`` over its group's previous k elements (added oldest first, as
+    ``sum`` adds a list of them online) and their count, for each k in ``sizes``."""
+    n = x_sorted.shape[0]
+    pos = np.arange(n, dtype=np.int64)
+    sums = np.empty((n, len(sizes)))
+    counts = np.empty((n, len(sizes)))
+    for j, k in enumerate(sizes):
+        acc = np.zeros(n)
+        for lag in range(k, 0, -1):
+            prev = pos - lag
+            acc = acc + np.where(prev >= start, x_sorted[np.maximum(prev, 0)], 0.0)
+        sums[:, j] = acc
+        counts[:, j] = np.minimum(pos - start, k)
+    return sums, counts
+
+
+def table_residuals(learner: I64, pair_row: I64, pair_skill: I64, residual: F64) -> RecentResiduals:
+    """:class:`RecentResiduals` of every row of a table sorted by learner then time (``residual[i]``: row
+    i's outcome minus its item's base rate; ``pair_row``/``pair_skill``: the CSR skill layout's pairs)."""
+    gl = _groups(learner)
+    t_sum, t_n = _lag_sums(gl.start, residual[gl.order], RES_WINDOWS)
+    gs = _groups(learner[pair_row], pair_skill)
+    s_sum, s_n = _lag_sums(gs.start, residual[pair_row][gs.order], SKILL_RES_WINDOWS)
+    return RecentResiduals(_scatter(gl, t_sum), _scatter(gl, t_n), _scatter(gs, s_sum), _scatter(gs, s_n))
+
+
+def update_residuals(state: dict[str, Any] | None, skills: Sequence[str], residual: float) -> dict[str, Any]:
+    """The residual state (``{"res": [...], "skills": {code: [...]}}``, oldest first, as long as the longest
+    window) after one more attempt on ``skills``; ``state`` is left as it was."""
+    state = state or {"res": [], "skills": {}}
+    per = dict(state.get("skills", {}))
+    for code in dict.fromkeys(skills):
+        per[code] = [*per.get(code, []), residual][-max(SKILL_RES_WINDOWS) :]
+    return {"res": [*state.get("res", []), residual][-max(RES_WINDOWS) :], "skills": per}
+
+
+def state_residuals(state: dict[str, Any] | None, skills: Sequence[str]) -> RecentResiduals:
+    """The one-row :class:`RecentResiduals` of a next attempt on ``skills`` from an :func:`update_residuals` state."""
+    state = state or {"res": [], "skills": {}}
+
+    def total(values: list[float]) -> float:
+        acc = 0.0  # oldest first, one addition at a time: the batch path's order (not ``sum``'s)
+        for v in values:
+            acc += float(v)
+        return acc
+
+    def window(values: list[float], sizes: tuple[int, ...]) -> tuple[list[float], list[float]]:
+        return [total(values[-k:]) for k in sizes], [float(len(values[-k:])) for k in sizes]
+
+    t_sum, t_n = window(list(state.get("res", [])), RES_WINDOWS)
+    per = [window(list(state.get("skills", {}).get(code, [])), SKILL_RES_WINDOWS) for code in skills]
+    k = len(skills)
+    return RecentResiduals(
+        np.array([t_sum], dtype=np.float64),
+        np.array([t_n], dtype=np.float64),
+        np.array([p[0] for p in per], dtype=np.float64).reshape(k, len(SKILL_RES_WINDOWS)),
+        np.array([p[1] for p in per], dtype=np.float64).reshape(k, len(SKILL_RES_WINDOWS)),
+    )
 
 
 def _logit(p: F64) -> F64:
@@ -43,11 +139,19 @@ def _row_mean(values: F64, pair_row: I64, counts: F64) -> F64:
     )
 
 
-def dense_features(h: History, item_rate: F64, item_count: F64, skill_rate: F64, n_rows: int) -> F64:
+def dense_features(
+    h: History,
+    item_rate: F64,
+    item_count: F64,
+    skill_rate: F64,
+    n_rows: int,
+    recent: RecentResiduals | None = None,
+) -> F64:
     """Per row, dense features of the learner's history before it (columns named by :func:`feature_names`).
 
     ``item_rate``/``item_count`` are per row (the item's share right and attempts in the fitting data);
-    ``skill_rate`` is per row-skill pair. Pair quantities are averaged over a row's skills.
+    ``skill_rate`` is per row-skill pair. Pair quantities are averaged over a row's skills. With
+    ``recent``, the recent mean residuals (sum / (count + 1)) overall and on the skills come last.
     """
     pr = h.pair_row
     k = np.maximum(np.bincount(pr, minlength=n_rows).astype(np.float64), 1.0)
@@ -82,11 +186,15 @@ def dense_features(h: History, item_rate: F64, item_count: F64, skill_rate: F64,
                 mean(np.log1p(h.s_step_n[:, j])),
                 mean(_share(h.s_step_w[:, j], h.s_step_n[:, j], s_base)),
             ]
+    if recent is not None:
+        cols += [recent.t_sum[:, j] / (recent.t_n[:, j] + 1.0) for j in range(recent.t_sum.shape[1])]
+        cols += [mean(recent.s_sum[:, j] / (recent.s_n[:, j] + 1.0)) for j in range(recent.s_sum.shape[1])]
     return np.column_stack(cols).astype(np.float64)
 
 
-def feature_names(n_recent: int, n_steps: int) -> tuple[str, ...]:
-    """Names of the columns :func:`dense_features` returns for these window counts."""
+def feature_names(n_recent: int, n_steps: int, residuals: bool = False) -> tuple[str, ...]:
+    """Names of the columns :func:`dense_features` returns for these window counts (``residuals``: with
+    :class:`RecentResiduals`)."""
     names = ["item_rate", "item_count", "skill_rate", "n_skills", "t_n", "t_share", "t_ability"]
     names += [f"t_recent{j}" for j in range(n_recent)]
     names += ["t_pattern", "i_n", "i_share", "i_last", "s_n", "s_share", "s_ability"]
@@ -94,6 +202,8 @@ def feature_names(n_recent: int, n_steps: int) -> tuple[str, ...]:
     names += ["s_pattern", "s_streak_right", "s_streak_wrong", "s_elapsed"]
     for j in range(n_steps):
         names += [f"s_step{j}_n", f"s_step{j}_share"]
+    if residuals:
+        names += [f"t_res_last{k}" for k in RES_WINDOWS] + [f"s_res_last{k}" for k in SKILL_RES_WINDOWS]
     return tuple(names)
 
 

@@ -4,9 +4,14 @@ Components (each a model of its own, fitted on the same attempts):
 
 - ``lr``: Best-LR+ with step windows (:class:`~learnpath.learner.logistic.BestLRPlusWindows`);
 - ``trees``: gradient-boosted trees on dense history features (``_trees.py``), trained with out-of-fold item
-  base rates so a row's own answer never leaks into its item's rate;
+  base rates so a row's own answer never leaks into its item's rate; since the recent-residual features,
+  they also read the learner's residuals over the last few attempts overall and on the skill;
 - ``bkt``: per-skill BKT (:class:`~learnpath.learner.bkt.BKT`, with forgetting by default);
 - ``elo``: Elo ability tracking (:class:`~learnpath.learner.irt.Elo`);
+- ``irt2pl``: two-parameter IRT with online ability tracking (:class:`~learnpath.learner.irt.IRT2PL`);
+- ``factors``: item factors (``_factors.py``): the learner's residuals on earlier items, through factors of
+  the items from an SVD of learners x items residuals, predict their residual on the next item
+  (stacks stored before ``irt2pl`` and ``factors`` joined have neither and blend the four above);
 - ``deep`` (optional, off by default): a deep model, ``deep="dkt"``
   (:class:`~learnpath.learner.deep.DKT`) or ``deep="attn"``
   (:class:`~learnpath.learner.attention.AttentionKT`), built by the registry with ``deep_params`` and seed
@@ -20,8 +25,9 @@ regression on the components' log-odds, the learner's history length on the skil
 log-odds times log(1 + attempts on the skill)) is fitted on the held-out learners' predictions only. With
 ``refit=True`` the components are then fitted again on every training learner (the blender kept).
 
-Online: the state holds each component's state; ``update`` updates each; ``p_correct`` blends the
-components' online predictions exactly as ``predict_proba`` blends their batch ones. Mastery is read from the
+Online: the state holds each component's state (and ``residuals``, the trees' recent residuals); ``update``
+updates each; ``p_correct`` blends the components' online predictions exactly as ``predict_proba`` blends
+their batch ones. Mastery is read from the
 stack's P(correct) on an average item of the skill through BKT's guess and slip, as in ``logistic.py``.
 """
 
@@ -37,13 +43,22 @@ import numpy.typing as npt
 from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, NotFittedError, ValidationError
 from learnpath.learner import _irt_kernels as irt_kernels
+from learnpath.learner._factors import ItemFactors
 from learnpath.learner._features import History, table_history
-from learnpath.learner._trees import TreeEnsemble, dense_features, fit_trees
+from learnpath.learner._trees import (
+    RecentResiduals,
+    TreeEnsemble,
+    dense_features,
+    fit_trees,
+    state_residuals,
+    table_residuals,
+    update_residuals,
+)
 from learnpath.learner.attention import AttentionKT
 from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, check_sorted
 from learnpath.learner.bkt import BKT
 from learnpath.learner.deep import DKT
-from learnpath.learner.irt import Elo
+from learnpath.learner.irt import IRT2PL, Elo, _Ability
 from learnpath.learner.logistic import _BASE_RATE_PRIOR, BestLRPlusWindows, read_mastery
 
 __all__ = ["COMPONENTS", "DEEP_CHOICES", "Stack", "held_out_learners", "subset"]
@@ -51,8 +66,9 @@ __all__ = ["COMPONENTS", "DEEP_CHOICES", "Stack", "held_out_learners", "subset"]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-COMPONENTS = ("lr", "trees", "bkt", "elo")
-"""Component names, in the order of the blender's inputs (then ``deep`` when the stack has one)."""
+COMPONENTS = ("lr", "trees", "bkt", "elo", "irt2pl", "factors")
+"""Component names of a stack fitted now, in the order of the blender's inputs (then ``deep`` when the stack
+has one). Stacks stored before ``irt2pl`` and ``factors`` joined have the first four."""
 
 DEEP_CHOICES = ("dkt", "attn", "auto")
 """Values of the ``deep`` hyperparameter besides ``None`` (no deep component, the default)."""
@@ -131,8 +147,13 @@ class _Parts:
         skill_item_rate: F64,
         skill_item_count: F64,
         deep: DeepModel | None = None,
+        irt2pl: IRT2PL | None = None,
+        factors: ItemFactors | None = None,
+        residuals: bool = True,
     ) -> None:
         self.lr, self.bkt, self.elo, self.trees, self.deep = lr, bkt, elo, trees, deep
+        self.irt2pl, self.factors = irt2pl, factors
+        self.residuals = residuals  # the trees read RecentResiduals (False: a stack stored before them)
         self.item_count = item_count
         self.skill_rate = skill_rate
         self.skill_item_rate = skill_item_rate
@@ -149,12 +170,18 @@ class _Parts:
             "skill_item_rate": self.skill_item_rate.tolist(),
             "skill_item_count": self.skill_item_count.tolist(),
             "deep": None if self.deep is None else self.deep.to_dict(),
+            "irt2pl": None if self.irt2pl is None else self.irt2pl.to_dict(),
+            "factors": None if self.factors is None else self.factors.to_dict(),
+            "tree_residuals": self.residuals,
         }
 
     @property
     def names(self) -> tuple[str, ...]:
         """The components' names in the order of the blender's inputs."""
-        return COMPONENTS if self.deep is None else (*COMPONENTS, "deep")
+        names: tuple[str, ...] = COMPONENTS[:4]
+        names += ("irt2pl",) if self.irt2pl is not None else ()
+        names += ("factors",) if self.factors is not None else ()
+        return names if self.deep is None else (*names, "deep")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> _Parts:
@@ -168,6 +195,9 @@ class _Parts:
             np.asarray(data["skill_item_rate"], dtype=np.float64),
             np.asarray(data["skill_item_count"], dtype=np.float64),
             _load_deep(data.get("deep")),
+            None if data.get("irt2pl") is None else IRT2PL.from_dict(data["irt2pl"]),
+            None if data.get("factors") is None else ItemFactors.from_dict(data["factors"]),
+            bool(data.get("tree_residuals", False)),  # stored before the recent residuals: without them
         )
 
 
@@ -184,7 +214,8 @@ def _load_deep(data: dict[str, Any] | None) -> DeepModel | None:
 
 
 class Stack:
-    """``best``: Best-LR+, boosted trees, BKT and Elo blended by a logistic regression fitted on held-out learners.
+    """``best``: Best-LR+, boosted trees, BKT, Elo, 2PL IRT and item factors blended by a logistic regression
+    fitted on held-out learners.
 
     Hyperparameters: ``holdout`` (share of training learners the blender is fitted on), ``seed`` (which
     learners those are), ``refit`` (fit the components again on all learners afterwards), ``blend_C`` (inverse
@@ -301,9 +332,9 @@ class Stack:
             raise NotFittedError("Stack is not fitted yet: call fit(attempts) first")
 
     def _fit_parts(self, table: AttemptTable, deep: str | None = None) -> _Parts:
-        """Fit every component on ``table``: the trees in a second thread while BKT, Best-LR+, Elo and the
-        ``deep`` model (if any) fit here (both threads release the GIL in their inner loops, so on two cores
-        the fit takes about the longer of the two)."""
+        """Fit every component on ``table``: the trees in a second thread while BKT, Best-LR+, Elo, 2PL IRT,
+        the item factors and the ``deep`` model (if any) fit here (both threads release the GIL in their inner
+        loops, so on two cores the fit takes about the longer of the two)."""
         from concurrent.futures import ThreadPoolExecutor
 
         lr = BestLRPlusWindows()
@@ -312,6 +343,8 @@ class Stack:
             bkt = BKT(forgets=bool(self.bkt_forgets), rng=int(self.seed)).fit(table)
             lr.fit(table, bkt=bkt)
             elo = Elo().fit(table)
+            irt2pl = IRT2PL().fit(table)
+            factors = ItemFactors().fit(table)
             deep_model = None if deep is None else self._new_deep(deep).fit(table)
             trees, skill_rate = grown.result()
         n_items, n_skills = len(lr.items_), len(lr.skills_)
@@ -326,7 +359,19 @@ class Stack:
             has > 0, np.bincount(pairs[0], weights=item_p[pairs[1]], minlength=n_skills) / k_s, lr.base_rate_
         )
         skill_item_count = np.bincount(pairs[0], weights=n_i[pairs[1]], minlength=n_skills) / k_s
-        return _Parts(lr, bkt, elo, trees, n_i, skill_rate, skill_item_rate, skill_item_count, deep_model)
+        return _Parts(
+            lr,
+            bkt,
+            elo,
+            trees,
+            n_i,
+            skill_rate,
+            skill_item_rate,
+            skill_item_count,
+            deep_model,
+            irt2pl,
+            factors,
+        )
 
     def _fit_trees(self, table: AttemptTable, lr: BestLRPlusWindows) -> tuple[TreeEnsemble, F64]:
         """The boosted trees on dense history features (with out-of-fold item rates), and each skill's rate."""
@@ -352,7 +397,8 @@ class Stack:
         w_s = np.bincount(pair_skill, weights=y[pair_row], minlength=n_skills)
         skill_rate = (w_s + _BASE_RATE_PRIOR * base) / (n_s + _BASE_RATE_PRIOR)
         h = table_history(table, y - rate, tuple(lr.recent), tuple(lr.windows), tuple(lr.steps))
-        x = dense_features(h, rate, count, skill_rate[pair_skill], len(table))
+        recent = table_residuals(table.learner, pair_row, pair_skill.astype(np.int64), y - rate)
+        x = dense_features(h, rate, count, skill_rate[pair_skill], len(table), recent)
         trees = fit_trees(
             x,
             table.correct,
@@ -407,21 +453,32 @@ class Stack:
         parts = self.parts_
         h, item, pair_skill = parts.lr.history(table)
         z_lr = parts.lr.logit_from_history(h, item, pair_skill)
-        z_trees = self._tree_logit(h, item, pair_skill)
+        recent = None
+        if parts.residuals:
+            rate = np.append(np.asarray(parts.lr.item_p_, dtype=np.float64), parts.lr.base_rate_)[item]
+            residual = table.correct.astype(np.float64) - rate  # as the logistic model's own residuals
+            recent = table_residuals(
+                table.learner, h.pair_row, table.skill_indices.astype(np.int64), residual
+            )
+        z_trees = self._tree_logit(h, item, pair_skill, recent)
         z_bkt = _logit(parts.bkt.predict_proba(table))
         z_elo = _logit(parts.elo.predict_proba(table))
         z = [z_lr, z_trees, z_bkt, z_elo]
+        if parts.irt2pl is not None:
+            z.append(_logit(parts.irt2pl.predict_proba(table)))
+        if parts.factors is not None:
+            z.append(parts.factors.predict_logit(table))
         if parts.deep is not None:
             z.append(_logit(parts.deep.predict_proba(table)))
         return _assemble(np.column_stack(z), h, len(table))
 
-    def _tree_logit(self, h: History, item: I64, pair_skill: I64) -> F64:
+    def _tree_logit(self, h: History, item: I64, pair_skill: I64, recent: RecentResiduals | None) -> F64:
         parts = self.parts_
         base = parts.lr.base_rate_
         rate = np.append(np.asarray(parts.lr.item_p_, dtype=np.float64), base)[item]
         count = np.append(parts.item_count, 0.0)[item]
         s_rate = np.append(parts.skill_rate, base)[pair_skill]
-        return parts.trees.raw(dense_features(h, rate, count, s_rate, int(item.shape[0])))
+        return parts.trees.raw(dense_features(h, rate, count, s_rate, int(item.shape[0]), recent))
 
     def predict_proba(self, attempts: AttemptTable) -> F64:
         """P(correct) of each row from the same learner's earlier rows only."""
@@ -446,6 +503,12 @@ class Stack:
             "bkt": p.bkt.init_state(),
             "elo": p.elo.init_state(),
         }
+        if p.irt2pl is not None:
+            state["irt2pl"] = p.irt2pl.init_state()
+        if p.factors is not None:
+            state["factors"] = p.factors.init_state()
+        if p.residuals:
+            state["residuals"] = {"res": [], "skills": {}}
         if p.deep is not None:
             state["deep"] = p.deep.init_state()
         return state
@@ -461,6 +524,14 @@ class Stack:
             "bkt": p.bkt.update(state.get("bkt") or p.bkt.init_state(), attempt),
             "elo": p.elo.update(state.get("elo") or p.elo.init_state(), attempt),
         }
+        if p.irt2pl is not None:
+            new["irt2pl"] = p.irt2pl.update(state.get("irt2pl") or p.irt2pl.init_state(), attempt)
+        if p.factors is not None:
+            before = state.get("factors") or p.factors.init_state()
+            new["factors"] = p.factors.update(before, attempt.item, attempt.correct)
+        if p.residuals:
+            residual = float(attempt.correct) - p.lr._item_rate(attempt.item)  # as Best-LR+'s update
+            new["residuals"] = update_residuals(state.get("residuals"), attempt.skills, residual)
         if p.deep is not None:
             new["deep"] = p.deep.update(state.get("deep") or p.deep.init_state(), attempt)
         return new
@@ -489,21 +560,20 @@ class Stack:
         sk = parts.lr._skill_index()
         pair_skill = np.array([sk.get(code, -1) for code in skills], dtype=np.int64)
         item_ix = parts.lr._item_index().get(item, -1) if item is not None else -1
+        recent = state_residuals(state.get("residuals"), skills) if parts.residuals else None
         if item is None:
             known = pair_skill[pair_skill >= 0]
-            z_trees = self._average_item_tree_logit(h, pair_skill, known)
+            z_trees = self._average_item_tree_logit(h, pair_skill, known, recent)
         else:
-            z_trees = float(self._tree_logit(h, np.array([item_ix]), pair_skill)[0])
+            z_trees = float(self._tree_logit(h, np.array([item_ix]), pair_skill, recent)[0])
         z_bkt = float(_logit(np.array([parts.bkt.p_correct(bkt_state, skills)]))[0])
-        elo = parts.elo
-        if item is not None:
-            a, b = elo._item_params(item, skills)
-            mu, var = float(elo_state["theta"]), float(elo_state["var"]) + elo.drift
-            p_elo = float(irt_kernels.predictive(mu, var, a, b))
-        else:
-            p_elo = elo.p_correct(elo_state, skills)
-        z_elo = float(_logit(np.array([p_elo]))[0])
-        z = [z_lr, z_trees, z_bkt, z_elo]
+        z = [z_lr, z_trees, z_bkt, _ability_logit(parts.elo, elo_state, skills, item)]
+        if parts.irt2pl is not None:
+            irt_state = state.get("irt2pl") or parts.irt2pl.init_state()
+            z.append(_ability_logit(parts.irt2pl, irt_state, skills, item))
+        if parts.factors is not None:
+            f_state = state.get("factors") or parts.factors.init_state()
+            z.append(parts.factors.logit(f_state, item, skills))
         if parts.deep is not None:
             deep_state = state.get("deep") or parts.deep.init_state()
             p_deep = (
@@ -515,13 +585,15 @@ class Stack:
         x = _assemble(np.array([z]), h, 1)
         return _sigmoid(float(x[0] @ self.blend_coef_) + self.blend_intercept_)
 
-    def _average_item_tree_logit(self, h: History, pair_skill: I64, known: I64) -> float:
+    def _average_item_tree_logit(
+        self, h: History, pair_skill: I64, known: I64, recent: RecentResiduals | None
+    ) -> float:
         parts = self.parts_
         base = parts.lr.base_rate_
         rate = float(parts.skill_item_rate[known].mean()) if known.size else base
         count = float(parts.skill_item_count[known].mean()) if known.size else 0.0
         s_rate = np.append(parts.skill_rate, base)[pair_skill]
-        x = dense_features(h, np.array([rate]), np.array([count]), s_rate, 1)
+        x = dense_features(h, np.array([rate]), np.array([count]), s_rate, 1, recent)
         return float(parts.trees.raw(x)[0])
 
     def mastery(self, state: LearnerState) -> dict[str, SkillMastery]:
@@ -566,6 +638,18 @@ class Stack:
                     "params.blend_coef", f"expected {want} weights, got {model.blend_coef_.shape[0]}"
                 )
         return model
+
+
+def _ability_logit(model: _Ability, state: LearnerState, skills: tuple[str, ...], item: str | None) -> float:
+    """Online log-odds of an Elo/IRT component: on ``item`` (its own parameters) as its batch tracking
+    predicts a row, else on an average item of ``skills``."""
+    if item is not None:
+        a, b = model._item_params(item, skills)
+        mu, var = float(state["theta"]), float(state["var"]) + model.drift
+        p = float(irt_kernels.predictive(mu, var, a, b))
+    else:
+        p = model.p_correct(state, skills)
+    return float(_logit(np.array([p]))[0])
 
 
 def _n_inputs(k: int = len(COMPONENTS)) -> int:
