@@ -8,7 +8,6 @@ included, or the validated AUC would not be the app's.
 
 from __future__ import annotations
 
-import inspect
 from datetime import timedelta
 
 import numpy as np
@@ -16,7 +15,7 @@ import pytest
 
 from learnpath.learner.base import AttemptTable
 from learnpath.learner.registry import build_model
-from learnpath.testing.synthetic import synthetic_attempts, table_attempts
+from learnpath.testing.synthetic import online_replay, synthetic_attempts, table_attempts
 
 
 def table_with_hints(seed: int) -> AttemptTable:
@@ -33,16 +32,7 @@ def test_online_replay_predicts_what_predict_proba_did(name: str) -> None:
     table = table_with_hints(7)
     model = build_model(name).fit(table)
     batch = model.predict_proba(table)
-    takes_item = "item" in inspect.signature(model.p_correct).parameters
-    states: dict[int, dict[str, object]] = {}
-    online = np.empty(len(table))
-    for k, fact in enumerate(table_attempts(table)):
-        state = states.get(fact.learner) or model.init_state()
-        if takes_item:
-            online[k] = model.p_correct(state, fact.skills, item=fact.item, at=fact.at)  # type: ignore[call-arg]
-        else:
-            online[k] = model.p_correct(state, fact.skills)
-        states[fact.learner] = model.update(state, fact)
+    online, _ = online_replay(model, table)
     np.testing.assert_allclose(online, batch, rtol=0, atol=1e-9)
 
 

@@ -31,7 +31,7 @@ from learnpath.learner.logistic import BestLRPlusWindows
 from learnpath.learner.registry import build_model, model_from_dict
 from learnpath.learner.stack import Stack, held_out_learners, subset
 from learnpath.testing.conformance import LearnerModelTests
-from learnpath.testing.synthetic import synthetic_attempts, table_attempts
+from learnpath.testing.synthetic import online_replay, synthetic_attempts, table_attempts
 
 
 def small_stack(**kw: object) -> Stack:
@@ -285,12 +285,8 @@ def test_a_deep_component_joins_the_blend_round_trips_and_replays_online() -> No
     again = model_from_dict(stored)
     batch = model.predict_proba(t)
     np.testing.assert_allclose(again.predict_proba(t), batch, rtol=0, atol=1e-12)
-    states: dict[int, dict[str, object]] = {}
-    online = np.empty(len(t))
-    for k, fact in enumerate(table_attempts(t)):
-        state = states.get(fact.learner) or again.init_state()
-        online[k] = again.p_correct(state, fact.skills, item=fact.item, at=fact.at)
-        states[fact.learner] = again.update(state, fact)
+    online, states = online_replay(again, t)
+    state = states[int(t.learner[-1])]
     assert "deep" in state
     np.testing.assert_allclose(online, batch, rtol=0, atol=1e-9)
     m = again.mastery(state)
@@ -320,10 +316,5 @@ def test_a_stack_stored_before_irt2pl_factors_and_the_recent_residuals_predicts_
     np.testing.assert_allclose(batch, stored["predict_proba"], rtol=0, atol=1e-12)
     state = model.init_state()
     assert not {"irt2pl", "factors", "residuals"} & set(state)
-    states: dict[int, dict[str, object]] = {}
-    online = np.empty(len(t))
-    for k, fact in enumerate(table_attempts(t)):
-        state = states.get(fact.learner) or model.init_state()
-        online[k] = model.p_correct(state, fact.skills, item=fact.item, at=fact.at)
-        states[fact.learner] = model.update(state, fact)
+    online, _ = online_replay(model, t)
     np.testing.assert_allclose(online, batch, rtol=0, atol=1e-9)

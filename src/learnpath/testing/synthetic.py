@@ -5,14 +5,16 @@ Everything random comes from the ``rng`` passed in; the same seed gives the same
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
 from learnpath.core.evidence import Attempt
 from learnpath.learner.base import AttemptTable
 
-__all__ = ["T0", "synthetic_attempts", "table_attempts"]
+__all__ = ["T0", "online_replay", "synthetic_attempts", "table_attempts"]
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -71,3 +73,20 @@ def table_attempts(table: AttemptTable) -> list[Attempt]:
             )
         )
     return out
+
+
+def online_replay(model: Any, table: AttemptTable) -> tuple[np.ndarray, dict[int, Any]]:
+    """What the app's online path predicts for every row of ``table``: each learner's state from
+    ``init_state``, ``p_correct`` before each attempt (with the item where the model takes one), then
+    ``update``. Returns the predictions and each learner's last state."""
+    takes_item = "item" in inspect.signature(model.p_correct).parameters
+    states: dict[int, Any] = {}
+    online = np.empty(len(table))
+    for k, fact in enumerate(table_attempts(table)):
+        state = states.get(fact.learner) or model.init_state()
+        if takes_item:
+            online[k] = model.p_correct(state, fact.skills, item=fact.item, at=fact.at)
+        else:
+            online[k] = model.p_correct(state, fact.skills)
+        states[fact.learner] = model.update(state, fact)
+    return online, states
