@@ -28,14 +28,13 @@ import numpy.typing as npt
 from numba import njit
 
 from learnpath.errors import NotFittedError, ValidationError
+from learnpath.learner._features import shrunk_rate
 from learnpath.learner.base import AttemptTable, LearnerState
 
 __all__ = ["ItemFactors", "solve_spd", "track"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-
-_BASE_RATE_PRIOR = 5.0  # as logistic._BASE_RATE_PRIOR (kept here so this module stands alone)
 
 
 def _logit(p: F64) -> F64:
@@ -130,7 +129,7 @@ class ItemFactors:
         n_i = np.bincount(attempts.item, minlength=n_items).astype(np.float64)
         w_i = np.bincount(attempts.item, weights=y, minlength=n_items)
         self.items_ = tuple(attempts.item_names)
-        self.item_p_ = (w_i + _BASE_RATE_PRIOR * self.base_rate_) / (n_i + _BASE_RATE_PRIOR)
+        self.item_p_ = shrunk_rate(w_i, n_i, self.base_rate_)
         residual = y - self.item_p_[attempts.item]
         learners, row_learner = np.unique(attempts.learner, return_inverse=True)
         shape = (learners.shape[0], n_items)

@@ -22,11 +22,22 @@ import numpy.typing as npt
 
 from learnpath.learner.base import AttemptTable
 
-__all__ = ["History", "pattern_code", "table_history"]
+__all__ = ["BASE_RATE_PRIOR", "History", "pattern_code", "shrunk_rate", "table_history"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 G = TypeVar("G", bound=np.generic)
+
+BASE_RATE_PRIOR = 5.0
+"""Pseudo-attempts at the overall rate that every item and skill base rate is shrunk towards."""
+
+
+def shrunk_rate(right: npt.ArrayLike, attempts: npt.ArrayLike, base: float) -> F64:
+    """Share right (``right`` of ``attempts``), shrunk towards ``base`` by :data:`BASE_RATE_PRIOR` pseudo-attempts:
+    the item and skill base rates of the logistic models, the stack's trees and the item factors."""
+    w, n = np.asarray(right, dtype=np.float64), np.asarray(attempts, dtype=np.float64)
+    return np.asarray((w + BASE_RATE_PRIOR * base) / (n + BASE_RATE_PRIOR), dtype=np.float64)
+
 
 N_PATTERNS = 27
 """Codes of the last three outcomes (none / wrong / right each): 3**3."""

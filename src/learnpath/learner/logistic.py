@@ -32,7 +32,7 @@ import numpy.typing as npt
 from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, NotFittedError, ValidationError
 from learnpath.learner._design import BLOCKS, Layout, design_matrix
-from learnpath.learner._features import History, pattern_code, table_history
+from learnpath.learner._features import History, pattern_code, shrunk_rate, table_history
 from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, mastery_interval
 
 __all__ = ["PFA", "BestLR", "BestLRPlus", "BestLRPlusWindows", "LogisticModel", "read_mastery"]
@@ -46,7 +46,6 @@ DAS3H_WINDOWS = (3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0)
 STEP_WINDOWS = (2, 10, 50, 200)
 """Step windows of the ``skill_steps`` block: the learner's last 2, 10, 50 and 200 attempts overall."""
 
-_BASE_RATE_PRIOR = 5.0
 _MIN_SPAN = 0.2
 """Smallest (1 - slip - guess) the mastery readout divides by (a skill BKT finds nearly uninformative)."""
 _TIMED_BLOCKS = ("skill_windows", "skill_elapsed")
@@ -214,7 +213,7 @@ class LogisticModel:
         self.base_rate_ = float(y.mean())
         n_i = np.bincount(attempts.item, minlength=len(self.items_))
         w_i = np.bincount(attempts.item, weights=y, minlength=len(self.items_))
-        self.item_p_ = (w_i + _BASE_RATE_PRIOR * self.base_rate_) / (n_i + _BASE_RATE_PRIOR)
+        self.item_p_ = shrunk_rate(w_i, n_i, self.base_rate_)
         # float32 halves the solver's sparse products (the fit's cost) and changes AUC by < 0.0002 (benchmarks.md)
         x = self._design(attempts).astype(np.float32)
         lr = LogisticRegression(C=self.C, solver=self.solver, max_iter=self.max_iter, tol=self.tol)

@@ -44,7 +44,7 @@ from learnpath.core.evidence import Attempt
 from learnpath.errors import FieldError, NotFittedError, ValidationError
 from learnpath.learner import _irt_kernels as irt_kernels
 from learnpath.learner._factors import ItemFactors
-from learnpath.learner._features import History, table_history
+from learnpath.learner._features import History, shrunk_rate, table_history
 from learnpath.learner._trees import (
     RecentResiduals,
     TreeEnsemble,
@@ -59,7 +59,7 @@ from learnpath.learner.base import AttemptTable, LearnerState, SkillMastery, che
 from learnpath.learner.bkt import BKT
 from learnpath.learner.deep import DKT
 from learnpath.learner.irt import IRT2PL, Elo, _Ability
-from learnpath.learner.logistic import _BASE_RATE_PRIOR, BestLRPlusWindows, read_mastery
+from learnpath.learner.logistic import BestLRPlusWindows, read_mastery
 
 __all__ = ["COMPONENTS", "DEEP_CHOICES", "Stack", "held_out_learners", "subset"]
 
@@ -174,6 +174,10 @@ class _Parts:
             "factors": None if self.factors is None else self.factors.to_dict(),
             "tree_residuals": self.residuals,
         }
+
+    def item_rate(self, item: I64) -> F64:
+        """Each row's item base rate (Best-LR+'s; the overall rate for an item the fit never saw, index -1)."""
+        return np.append(np.asarray(self.lr.item_p_, dtype=np.float64), self.lr.base_rate_)[item]
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -389,13 +393,13 @@ class Stack:
             mine = fold == f
             n_f = n_i - np.bincount(table.item[mine], minlength=n_items)
             w_f = w_i - np.bincount(table.item[mine], weights=y[mine], minlength=n_items)
-            rate[mine] = ((w_f + _BASE_RATE_PRIOR * base) / (n_f + _BASE_RATE_PRIOR))[table.item[mine]]
+            rate[mine] = shrunk_rate(w_f, n_f, base)[table.item[mine]]
             count[mine] = (n_f * folds / (folds - 1))[table.item[mine]]
         pair_row = np.repeat(np.arange(len(table)), np.diff(table.skill_indptr))
         pair_skill = table.skill_indices
         n_s = np.bincount(pair_skill, minlength=n_skills).astype(np.float64)
         w_s = np.bincount(pair_skill, weights=y[pair_row], minlength=n_skills)
-        skill_rate = (w_s + _BASE_RATE_PRIOR * base) / (n_s + _BASE_RATE_PRIOR)
+        skill_rate = shrunk_rate(w_s, n_s, base)
         h = table_history(table, y - rate, tuple(lr.recent), tuple(lr.windows), tuple(lr.steps))
         recent = table_residuals(table.learner, pair_row, pair_skill.astype(np.int64), y - rate)
         x = dense_features(h, rate, count, skill_rate[pair_skill], len(table), recent)
@@ -453,14 +457,14 @@ class Stack:
         parts = self.parts_
         h, item, pair_skill = parts.lr.history(table)
         z_lr = parts.lr.logit_from_history(h, item, pair_skill)
+        rate = parts.item_rate(item)
         recent = None
         if parts.residuals:
-            rate = np.append(np.asarray(parts.lr.item_p_, dtype=np.float64), parts.lr.base_rate_)[item]
             residual = table.correct.astype(np.float64) - rate  # as the logistic model's own residuals
             recent = table_residuals(
                 table.learner, h.pair_row, table.skill_indices.astype(np.int64), residual
             )
-        z_trees = self._tree_logit(h, item, pair_skill, recent)
+        z_trees = self._tree_logit(h, item, rate, pair_skill, recent)
         z_bkt = _logit(parts.bkt.predict_proba(table))
         z_elo = _logit(parts.elo.predict_proba(table))
         z = [z_lr, z_trees, z_bkt, z_elo]
@@ -472,12 +476,13 @@ class Stack:
             z.append(_logit(parts.deep.predict_proba(table)))
         return _assemble(np.column_stack(z), h, len(table))
 
-    def _tree_logit(self, h: History, item: I64, pair_skill: I64, recent: RecentResiduals | None) -> F64:
+    def _tree_logit(
+        self, h: History, item: I64, rate: F64, pair_skill: I64, recent: RecentResiduals | None
+    ) -> F64:
+        """The trees' log-odds of each row (``rate``: its item's base rate, :meth:`_Parts.item_rate`)."""
         parts = self.parts_
-        base = parts.lr.base_rate_
-        rate = np.append(np.asarray(parts.lr.item_p_, dtype=np.float64), base)[item]
         count = np.append(parts.item_count, 0.0)[item]
-        s_rate = np.append(parts.skill_rate, base)[pair_skill]
+        s_rate = np.append(parts.skill_rate, parts.lr.base_rate_)[pair_skill]
         return parts.trees.raw(dense_features(h, rate, count, s_rate, int(item.shape[0]), recent))
 
     def predict_proba(self, attempts: AttemptTable) -> F64:
@@ -565,7 +570,8 @@ class Stack:
             known = pair_skill[pair_skill >= 0]
             z_trees = self._average_item_tree_logit(h, pair_skill, known, recent)
         else:
-            z_trees = float(self._tree_logit(h, np.array([item_ix]), pair_skill, recent)[0])
+            one = np.array([item_ix])
+            z_trees = float(self._tree_logit(h, one, parts.item_rate(one), pair_skill, recent)[0])
         z_bkt = float(_logit(np.array([parts.bkt.p_correct(bkt_state, skills)]))[0])
         z = [z_lr, z_trees, z_bkt, _ability_logit(parts.elo, elo_state, skills, item)]
         if parts.irt2pl is not None:
