@@ -169,7 +169,7 @@ async def draft_goal(request: Request, ctx: Ctx, user: SignedIn, learner_id: int
     kind = "interest" if _str(form, "kind") == "interest" else "skill"
     values: dict[str, Any] = {
         "kind": kind,
-        "skills": [v for v in form.getlist("goal_skill") if isinstance(v, str)][:MAX_TICKED],
+        "skills": _codes(form.getlist("goal_skill")),
         "title": _str(form, "title"),
         "details": _str(form, "details"),
         "target_date": _str(form, "target_date"),
