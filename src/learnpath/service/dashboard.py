@@ -137,8 +137,10 @@ class Dashboard:
     now: datetime
     learners: list[tuple[int, str]]
     skills: list[SkillColumn]
-    n_skills_in_scope: int
-    """Skills the filters leave (the heatmap shows at most MAX_COLUMNS of them when unfiltered)."""
+    """The heatmap's columns: at most MAX_COLUMNS of ``all_skills`` when unfiltered."""
+    all_skills: list[SkillColumn]
+    """Every skill column the filters leave, in curriculum order: ``skills`` and, unfiltered, those past
+    MAX_COLUMNS. The heatmap CSV has them all, so no mastery value is out of reach."""
     cells: dict[tuple[int, str], HeatCell]
     frontier: list[SkillColumn]
     alerts: list[AlertView]
@@ -147,9 +149,11 @@ class Dashboard:
     skill_options: list[FilterOption] = field(default_factory=list)
     goal_options: list[FilterOption] = field(default_factory=list)
     group_options: list[FilterOption] = field(default_factory=list)
-    all_skills: list[SkillColumn] = field(default_factory=list)
-    """Every skill column the filters leave, in curriculum order: ``skills`` and, unfiltered, those past
-    MAX_COLUMNS. The heatmap CSV has them all, so no mastery value is out of reach."""
+
+    @property
+    def n_skills_in_scope(self) -> int:
+        """Skills the filters leave (the heatmap shows at most MAX_COLUMNS of them when unfiltered)."""
+        return len(self.all_skills)
 
 
 def rules_from(ctx: ServiceContext) -> AlertRules:
@@ -413,7 +417,7 @@ def class_dashboard(
             now,
             learners,
             [column(c) for c in shown],
-            len(every),
+            [column(c) for c in every],
             cells,
             [column(c) for c in frontier_codes if c in in_scope],
             alerts,
@@ -422,7 +426,6 @@ def class_dashboard(
             [FilterOption(c, f"{names[c]} ({c})") for c in codes],
             goal_options,
             group_options,
-            [column(c) for c in every],
         )
 
 
